@@ -1,0 +1,69 @@
+# The two commands a newcomer needs: `make shell` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+STAMP := $(VENV)/.installed
+ACTIONS_PORT ?= 5055
+export RASA_TELEMETRY_ENABLED ?= false
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+
+.PHONY: install test shell run train model bench check validate story-test clean
+
+install: $(STAMP)
+
+# Python 3.10: whatever is on PATH, else pyenv's 3.10 (installed by pyenv when missing).
+$(STAMP): requirements.lock
+	@set -e; \
+	if [ ! -x $(PY) ]; then \
+	  PY310=$$(command -v python3.10 || true); \
+	  if [ -z "$$PY310" ] && command -v pyenv >/dev/null; then \
+	    V=$$(pyenv versions --bare | grep -E '^3\.10\.' | tail -1); \
+	    if [ -z "$$V" ]; then pyenv install -s 3.10.13; V=3.10.13; fi; \
+	    PY310=$$(pyenv root)/versions/$$V/bin/python; \
+	  fi; \
+	  if [ -z "$$PY310" ]; then echo "Python 3.10 is needed (Rasa 3.6): install it or pyenv" >&2; exit 1; fi; \
+	  "$$PY310" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip check
+	touch $(STAMP)
+
+# The model is rebuilt only when its training inputs changed.
+model: install
+	@newest=$$(ls -t models/*.tar.gz 2>/dev/null | head -1); \
+	if [ -z "$$newest" ] || [ -n "$$(find domain.yml config.yml data -newer $$newest -type f 2>/dev/null | head -1)" ]; then \
+	  $(RASA) train --quiet; \
+	fi
+
+train: install
+	$(RASA) train
+
+test: install model
+	$(PY) -m pytest -q
+	$(MAKE) --no-print-directory validate story-test
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+story-test: install model
+	$(RASA) test core --stories tests/ --fail-on-prediction-errors --out var/results
+
+shell: install model
+	@$(PY) -m bot directory seed
+	@$(RASA) run actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & echo $$! > var/actions.pid; \
+	trap 'kill $$(cat var/actions.pid) 2>/dev/null' EXIT; \
+	$(PY) -m bot wait-for http://127.0.0.1:$(ACTIONS_PORT)/health; \
+	$(RASA) shell --endpoints endpoints.yml
+
+run: install model
+	@$(PY) -m bot directory seed
+	@$(RASA) run actions --port $(ACTIONS_PORT) & echo $$! > var/actions.pid; \
+	trap 'kill $$(cat var/actions.pid) 2>/dev/null' EXIT; \
+	$(RASA) run --enable-api --credentials $$($(PY) -m bot credentials) --endpoints endpoints.yml
+
+bench: install model
+	$(PY) -m bot.bench
+
+clean:
+	rm -rf var/results models/*.tar.gz

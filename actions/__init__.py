@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: thin wrappers that call `bot` and send what it composes."""

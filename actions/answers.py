@@ -1,0 +1,97 @@
+"""Answers about centres, services, events, emergencies and people to talk to."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from sqlalchemy.orm import Session
+
+from actions.base import DirectoryAction
+from bot import queries, replies
+from bot.events_window import parse_window
+from bot.replies import Reply
+from bot.texts import Texts
+
+
+def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int) -> Reply:
+    """The reply to the conversation's current question (the `request` slot) about the `city` slot."""
+    city = tracker.get_slot("city")
+    request = tracker.get_slot("request") or "centre"
+    if request == "hours":
+        return replies.hours_reply(session, texts, city)
+    if request == "contact":
+        return replies.contact_reply(session, texts, city)
+    if request == "service":
+        return replies.services_reply(session, texts, city, tracker.get_slot("category"), page)
+    if request == "events":
+        window = parse_window(tracker.get_slot("when"), queries.local_now(session, city))
+        return replies.events_reply(session, texts, city, window, page)
+    return replies.centres_reply(session, texts, city, page)
+
+
+class ActionAnswer(DirectoryAction):
+    """Answers the question asked (centre, hours, contact, services, events) for the city given."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        return _answer_request(tracker, session, texts, 0), [SlotSet("page", 0)]
+
+
+class ActionMoreResults(DirectoryAction):
+    """Shows the next page of the last list of results."""
+
+    def name(self) -> Text:
+        return "action_more_results"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        if not tracker.get_slot("city") or not tracker.get_slot("request"):
+            reply = Reply()
+            reply.say(texts("utter_no_more"))
+            return reply, []
+        page = int(tracker.get_slot("page") or 0) + 1
+        reply = _answer_request(tracker, session, texts, page)
+        if len(reply.messages) <= 1 and not reply.remaining:
+            reply = Reply()
+            reply.say(texts("utter_no_more"))
+            return reply, []
+        return reply, [SlotSet("page", page)]
+
+
+class ActionNearestCentre(DirectoryAction):
+    """The centre nearest to a shared location, with its distance; remembers its city."""
+
+    def name(self) -> Text:
+        return "action_nearest_centre"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        latitude, longitude = tracker.get_slot("latitude"), tracker.get_slot("longitude")
+        if latitude is None or longitude is None:
+            reply = Reply()
+            reply.say(texts("utter_ask_city"))
+            return reply, []
+        reply, city = replies.nearest_reply(session, texts, float(latitude), float(longitude))
+        return reply, [SlotSet("city", city), SlotSet("request", "centre")] if city else []
+
+
+class ActionEmergency(DirectoryAction):
+    """Emergency lines of the user's country, or of every country."""
+
+    def name(self) -> Text:
+        return "action_emergency"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        return replies.emergency_reply(session, texts, tracker.get_slot("city")), []
+
+
+class ActionHumanContact(DirectoryAction):
+    """How to reach a person: the centres of the user's city, or of every city."""
+
+    def name(self) -> Text:
+        return "action_human_contact"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        return replies.human_reply(session, texts, tracker.get_slot("city")), []

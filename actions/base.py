@@ -1,0 +1,41 @@
+"""What every directory action shares: the user's language, a database session, a safe failure."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.orm import Session
+
+from bot import db
+from bot.replies import Reply
+from bot.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+class DirectoryAction(Action):
+    """An action that answers from the directory; a failure becomes a short apology, never silence."""
+
+    def name(self) -> Text:
+        raise NotImplementedError
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        """The reply and the events (slot changes) for this turn."""
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        texts = Texts(tracker.get_slot("language"), domain.get("responses") or None)
+        try:
+            with db.session() as session:
+                reply, events = self.answer(tracker, session, texts)
+        except Exception:  # the user gets an apology; the log gets the details
+            log.exception("%s failed", self.name())
+            dispatcher.utter_message(response="utter_error")
+            return []
+        for message in reply.messages:
+            dispatcher.utter_message(**message)
+        return events

@@ -1,0 +1,1 @@
+"""The assistant's own package: service directory, language, settings, command line."""

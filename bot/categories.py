@@ -1,0 +1,32 @@
+"""The service categories of the directory and the words people use for them.
+
+The words are matched on folded text (no accents, lower case), as whole words
+or, when they end in ``*``, as word prefixes.
+"""
+
+from __future__ import annotations
+
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "legal": ("abogad*", "juridic*", "legal*", "lawyer*", "asesoria legal", "refugio", "asilo",
+              "asylum", "refugee status", "derechos", "rights", "attorney"),
+    "documentation": ("document*", "papeles", "ppt", "pep", "permiso", "visa", "visado", "pasaporte*",
+                      "passport*", "cedula", "registro", "rumv", "apostill*", "residencia", "residency",
+                      "papers", "permit", "regulariz*", "birth certificate", "partida de nacimiento"),
+    "health": ("salud", "health*", "medic*", "doctor*", "hospital*", "clinica", "clinic", "enferm*",
+               "sick", "vacuna*", "vaccin*", "dentist*", "odontolog*", "embaraz*", "pregnan*", "sisben", "eps"),
+    "education": ("educacion", "education", "escuela*", "colegio*", "school*", "cupo escolar", "estudi*",
+                  "study", "curso*", "course*", "clases", "classes", "universidad", "university", "matricul*",
+                  "enrol*"),
+    "employment": ("empleo*", "employment", "trabaj*", "job*", "work", "chamba", "camello", "hoja de vida",
+                   "curriculum", "cv", "emprend*", "entrepreneur*"),
+    "housing": ("alojamiento", "albergue*", "refugio temporal", "shelter*", "housing", "vivienda",
+                "dormir", "sleep", "bed", "cama", "arriendo", "rent", "hospedaje", "techo"),
+    "food": ("comida*", "aliment*", "food*", "comedor*", "meal*", "hambre", "hungry", "mercado*",
+             "olla comunitaria", "eat", "comer", "desayuno*", "almuerzo*", "breakfast", "lunch", "dinner"),
+    "psychosocial": ("psicosocial", "psychosocial", "psicolog*", "psycholog*", "depres*", "ansiedad",
+                     "anxiety", "triste*", "sad", "estres", "stress*", "hablar con alguien", "talk to"),
+    "protection": ("proteccion", "protection", "protect*", "discrimina*", "violencia de genero",
+                   "gender-based", "trata", "trafficking", "lgbt*", "denuncia*", "abuso", "abuse"),
+    "children": ("nino*", "nina*", "ninez", "infancia", "child*", "kid*", "guarderia*", "daycare",
+                 "nursery", "bebe*", "baby", "babies", "hijo*", "hija*", "infantil"),
+}

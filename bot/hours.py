@@ -1,0 +1,65 @@
+"""Opening hours: open now, when next open, and days grouped for writing out.
+
+Hours are a mapping of day (mon..sun) to "HH:MM-HH:MM" ranges separated by
+commas, in the local time of the place; a missing day is closed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Optional
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def day_ranges(hours: Optional[dict], day: str) -> list[tuple[time, time]]:
+    """The opening ranges of `day` (mon..sun), in order; empty when closed."""
+    result = []
+    for part in str((hours or {}).get(day) or "").split(","):
+        if "-" not in part:
+            continue
+        start, end = (piece.strip() for piece in part.split("-", 1))
+        result.append((_clock(start), _clock(end)))
+    return sorted(result)
+
+
+def _clock(text: str) -> time:
+    hour, minute = (int(piece) for piece in text.split(":"))
+    return time(23, 59, 59) if hour == 24 else time(hour, minute)
+
+
+def is_open(hours: Optional[dict], now: datetime) -> bool:
+    """Whether a place with `hours` is open at local time `now`."""
+    return any(start <= now.time() < end for start, end in day_ranges(hours, DAYS[now.weekday()]))
+
+
+def closes_at(hours: Optional[dict], now: datetime) -> Optional[time]:
+    """When the range open at `now` ends (None when closed)."""
+    return next((end for start, end in day_ranges(hours, DAYS[now.weekday()]) if start <= now.time() < end),
+                None)
+
+
+def next_opening(hours: Optional[dict], now: datetime) -> Optional[datetime]:
+    """The next local time after `now` at which the place opens (None if it never opens)."""
+    for offset in range(8):
+        day = (now + timedelta(days=offset)).date()
+        for start, _ in day_ranges(hours, DAYS[day.weekday()]):
+            moment = datetime.combine(day, start)
+            if moment > now:
+                return moment
+    return None
+
+
+def grouped(hours: Optional[dict]) -> list[tuple[list[str], str]]:
+    """Runs of consecutive days with the same hours: [(["mon", ..., "fri"], "08:00-17:00"), ...]."""
+    groups: list[tuple[list[str], str]] = []
+    for day in DAYS:
+        value = ", ".join(f"{start:%H:%M}-{end:%H:%M}".replace("23:59", "24:00")
+                          for start, end in day_ranges(hours, day))
+        if not value:
+            continue
+        if groups and groups[-1][1] == value and DAYS.index(groups[-1][0][-1]) == DAYS.index(day) - 1:
+            groups[-1][0].append(day)
+        else:
+            groups.append(([day], value))
+    return groups

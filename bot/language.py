@@ -1,0 +1,151 @@
+"""The language (es or en) of a short user message, and explicit requests to switch.
+
+Place names read the same in both languages, so they are taken out first.
+Short messages are decided by a count of words typical of each language;
+longer ones also by langdetect, restricted to Spanish and English. What stays
+ambiguous ("ok", "si", "Quito", an emoji) is None: the caller keeps the
+conversation's language.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Iterable, Optional
+
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.lang_detect_exception import LangDetectException
+
+from bot.normalise import fold, words
+
+SPANISH = frozenset("""
+de la el los las que en y por para con un una unos unas donde esta estan estoy hay es son soy mi mis
+necesito necesita quiero queria busco buscando tengo tiene tienen hola gracias buenos buenas dias tardes
+noches centro como cuando cual cuales horario horarios hora horas abren abre cierran abierto telefono
+numero ayuda ayudame ayudar puedo puedes pueden sobre del al se lo le su sus muy bien tambien hablar
+hable alguien trabajo empleo comida comer salud medico abogado eventos evento servicios servicio hoy
+manana semana fin vale chao adios chamo pana porfa favor nada mas ver keda queda cerca cercano ninos
+nino hijo hija hijos mis nuestro donde dnd xq porque pq tambien necesitamos atienden atiende cita
+quien quienes algo algun alguna ningun ninguna sabado domingo lunes martes miercoles jueves viernes
+ahora usted ustedes ustede nosotros ella ellos yo tu te nos les aqui alla eso esto esta este estos
+mucho muchas muchos poco dinero casa dormir calle ciudad pais venezolano venezolana migrante migrantes
+refugiado papeles documentos cedula permiso taller talleres feria jornada oficina direccion correo
+borrar borra elimina datos privacidad habla hablame espanol castellano ingles socorro auxilio dame
+decir dice digame dime ir llegar queda sirve pasa pasando hacer hago hace hacen saber se sabe
+""".split())
+
+ENGLISH = frozenset("""
+the is are where what when how you your my need needs want looking for to in of and please thanks
+thank hello hi hey good morning afternoon evening bye centre center hours open opens close closes
+phone number help can could would do does there any job jobs food lawyer events event services service
+today tomorrow week weekend yes talk someone with near nearest this that it have has get i im i'm
+english spanish speak am was be will from at on an some about which who whom why also job work
+doctor's kids children child school shelter sleep eat legal advice clinic workshop workshops fair
+address contact email data delete my privacy person human advisor right now call where's whats
+what's tell show more next thx ty pls plz tonight place office our we they them their me
+""".split())
+
+# Words that say nothing about the language on their own.
+AMBIGUOUS = frozenset("ok okay okey si no hospital doctor taxi chao bye wifi whatsapp sos ppt pep cv".split())
+
+# A single word is enough only when it is one of these.
+STRONG = frozenset("hola gracias buenas buenos adios ayuda ayudame socorro auxilio donde "
+                   "hello hi hey thanks thank help where please".split())
+
+_SWITCH_TO = {
+    "en": re.compile(
+        r"\b(?:in|en|into|to)\s+(?:english|ingles)\b|\b(?:english|ingles)\s+(?:please|pls|plz|por\s*favor|porfa)\b"
+        r"|\b(?:speak|talk|write|answer|reply|switch|change|habla\w*|escrib\w*|contest\w*|cambi\w*)\b"
+        r"[^.?!]{0,20}\b(?:english|ingles)\b|^\W*(?:english|ingles)\W*$|\bno\s+hablo\s+(?:espanol|castellano)\b"
+        r"|\bi\s+(?:do\s*n'?o?t|dont|can'?t|cannot)\s+speak\s+spanish\b"),
+    "es": re.compile(
+        r"\b(?:in|en|into|to)\s+(?:spanish|espanol|castellano)\b"
+        r"|\b(?:spanish|espanol|castellano)\s+(?:please|pls|plz|por\s*favor|porfa)\b"
+        r"|\b(?:speak|talk|write|answer|reply|switch|change|habla\w*|escrib\w*|contest\w*|cambi\w*)\b"
+        r"[^.?!]{0,20}\b(?:spanish|espanol|castellano)\b|^\W*(?:spanish|espanol|castellano)\W*$"
+        r"|\bno\s+hablo\s+ingles\b|\bi\s+(?:do\s*n'?o?t|dont|can'?t|cannot)\s+speak\s+english\b"),
+}
+_LEARNING = re.compile(r"\b(?:learn\w*|aprend\w*|clase\w*|class\w*|curso\w*|course\w*|lesson\w*)\b")
+_CLAUSE = re.compile(r"[^.?!,;¿¡\n]+[.?!,;\n]*")
+LONG_ENOUGH = 15  # letters before langdetect's opinion counts
+CONFIDENT = 0.9
+
+
+def requested_language(text: str) -> Optional[str]:
+    """The language the user explicitly asks to talk in ("English please", "en español"), if any."""
+    folded = fold(text)
+    if _LEARNING.search(folded):
+        return None
+    for language, pattern in _SWITCH_TO.items():
+        if pattern.search(folded):
+            return language
+    return None
+
+
+def without_request(text: str) -> str:
+    """`text` less the clauses that only ask to switch language, when something else is left.
+
+    "Can we talk in English? Where is the centre?" gives "Where is the centre?";
+    "English please" is returned as it is.
+    """
+    clauses = _CLAUSE.findall(text)
+    kept = [clause for clause in clauses if not requested_language(clause)]
+    rest = "".join(kept).strip()
+    return rest if len(kept) < len(clauses) and len(words(rest)) >= 2 else text
+
+
+def strip_names(text: str, names: Iterable[str]) -> str:
+    """The folded `text` with every whole-word occurrence of the (folded) `names` removed."""
+    folded = f" {' '.join(words(text))} "
+    for name in names:
+        if name and f" {name} " in folded:
+            folded = folded.replace(f" {name} ", " ")
+    return folded.strip()
+
+
+def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
+    """"es" or "en" when the message clearly is in that language, else None.
+
+    `names` are folded place names to leave out (they read the same in both).
+    """
+    requested = requested_language(text)
+    if requested:
+        return requested
+    tokens = [token for token in strip_names(text, names).split() if not token.isdigit()]
+    if not tokens:
+        return None
+    spanish = sum(token in SPANISH and token not in AMBIGUOUS for token in tokens)
+    english = sum(token in ENGLISH and token not in AMBIGUOUS for token in tokens)
+    if len(tokens) == 1:
+        return ("es" if spanish else "en" if english else None) if tokens[0] in STRONG else None
+    margin = spanish - english
+    if abs(margin) >= 2:
+        return "es" if margin > 0 else "en"
+    letters = sum(len(token) for token in tokens)
+    if letters >= LONG_ENOUGH:
+        guess = _langdetect(" ".join(tokens))
+        if guess:
+            return guess
+    if margin:
+        return "es" if margin > 0 else "en"
+    return None
+
+
+def _langdetect(text: str) -> Optional[str]:
+    """langdetect's choice between es and en when it is confident, else None."""
+    detector = _factory().create()
+    detector.set_prior_map({"es": 0.5, "en": 0.5})
+    detector.append(text)
+    try:
+        best = max(detector.get_probabilities(), key=lambda found: found.prob)
+    except (LangDetectException, ValueError):
+        return None
+    return best.lang if best.lang in ("es", "en") and best.prob >= CONFIDENT else None
+
+
+@functools.lru_cache(maxsize=1)
+def _factory() -> DetectorFactory:
+    DetectorFactory.seed = 0
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    return factory

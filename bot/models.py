@@ -1,0 +1,100 @@
+"""The service directory's tables: countries, centres, services, events.
+
+Text that users read is stored as given in the directory file: a plain string
+(the same in both languages) or a mapping ``{es: ..., en: ...}``. Keys of a
+record that the project does not know are kept in ``extra`` so that an export
+gives the file back.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+class Country(Base):
+    """A country: its timezone and emergency lines."""
+
+    __tablename__ = "countries"
+    key = Column(String(100), primary_key=True)  # folded name
+    name = Column(String(200), nullable=False)
+    timezone = Column(String(64), nullable=False)
+    emergency = Column(JSON, nullable=False, default=list)
+    extra = Column(JSON, nullable=False, default=dict)
+
+
+class Centre(Base):
+    """An integration centre."""
+
+    __tablename__ = "centres"
+    id = Column(String(100), primary_key=True)
+    name = Column(JSON, nullable=False)
+    city = Column(String(200), nullable=False)
+    city_key = Column(String(200), nullable=False, index=True)
+    country_key = Column(String(100), ForeignKey("countries.key"), nullable=False)
+    address = Column(JSON, nullable=False)
+    phone = Column(String(100))
+    whatsapp = Column(String(100))
+    email = Column(String(200))
+    latitude = Column(Float)
+    longitude = Column(Float)
+    hours = Column(JSON)
+    description = Column(JSON)
+    staff_notes = Column(Text)
+    extra = Column(JSON, nullable=False, default=dict)
+
+    country = relationship(Country, lazy="joined")
+
+
+class Service(Base):
+    """A service, at a centre or on its own."""
+
+    __tablename__ = "services"
+    id = Column(String(100), primary_key=True)
+    name = Column(JSON, nullable=False)
+    category = Column(String(40), nullable=False, index=True)
+    centre_id = Column(String(100), ForeignKey("centres.id"), index=True)
+    city = Column(String(200), nullable=False)
+    city_key = Column(String(200), nullable=False, index=True)
+    address = Column(JSON)
+    phone = Column(String(100))
+    hours = Column(JSON)
+    description = Column(JSON)
+    requirements = Column(JSON)
+    cost = Column(JSON)
+    staff_notes = Column(Text)
+    extra = Column(JSON, nullable=False, default=dict)
+
+    centre = relationship(Centre, lazy="joined")
+
+
+class Event(Base):
+    """An event; `starts` and `ends` are local times of its city."""
+
+    __tablename__ = "events"
+    id = Column(String(100), primary_key=True)
+    title = Column(JSON, nullable=False)
+    category = Column(String(40))
+    centre_id = Column(String(100), ForeignKey("centres.id"), index=True)
+    city = Column(String(200), nullable=False)
+    city_key = Column(String(200), nullable=False, index=True)
+    address = Column(JSON)
+    starts = Column(DateTime, nullable=False, index=True)
+    ends = Column(DateTime)
+    description = Column(JSON)
+    registration = Column(String(500))
+    cancelled = Column(Boolean, nullable=False, default=False)
+    staff_notes = Column(Text)
+    extra = Column(JSON, nullable=False, default=dict)
+
+    centre = relationship(Centre, lazy="joined")
+
+
+class DirectoryVersion(Base):
+    """One row whose number grows with every change, so caches know when to reload."""
+
+    __tablename__ = "directory_version"
+    id = Column(Integer, primary_key=True)
+    version = Column(Integer, nullable=False, default=0)

@@ -1,0 +1,20 @@
+"""Text normalisation shared by matching and detection: casefold, no accents, one space."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """`text` casefolded, without accents (ñ becomes n), whitespace collapsed and stripped."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SPACES.sub(" ", plain).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text` (letters and digits only)."""
+    return re.findall(r"\w+", fold(text))

@@ -1,0 +1,108 @@
+"""Questions asked of the service directory. Every fact the assistant says comes from here."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot import settings
+from bot.models import Centre, Country, Event, Service
+from bot.normalise import fold
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class Nearby:
+    """A centre and how far it is, in km."""
+
+    centre: Centre
+    km: float
+
+
+def centres_in(session: Session, city: str) -> list[Centre]:
+    """The centres of `city` (any case or accents), by name."""
+    rows = session.execute(select(Centre).where(Centre.city_key == fold(city)).order_by(Centre.id))
+    return list(rows.scalars())
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in km (haversine)."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def nearest_centres(session: Session, latitude: float, longitude: float, limit: int = 3) -> list[Nearby]:
+    """The centres with coordinates nearest to a point, nearest first."""
+    rows = session.execute(select(Centre).where(Centre.latitude.is_not(None))).scalars()
+    ranked = sorted((Nearby(centre, distance_km(latitude, longitude, centre.latitude, centre.longitude))
+                     for centre in rows), key=lambda nearby: nearby.km)
+    return ranked[:limit]
+
+
+def services_in(session: Session, city: str, categories: Sequence[str] = ()) -> list[Service]:
+    """The services of `city`, of the given categories (all when empty), by category then id."""
+    query = select(Service).where(Service.city_key == fold(city))
+    if categories:
+        query = query.where(Service.category.in_(list(categories)))
+    return list(session.execute(query.order_by(Service.category, Service.id)).scalars())
+
+
+def cities_with(session: Session, categories: Sequence[str] = ()) -> list[str]:
+    """The cities that have services of these categories (or centres, when none is given), by name."""
+    if categories:
+        query = select(Service.city).where(Service.category.in_(list(categories)))
+    else:
+        query = select(Centre.city)
+    return sorted({city for city in session.execute(query).scalars()}, key=fold)
+
+
+def upcoming_events(session: Session, city: str, start: datetime, end: Optional[datetime]) -> list[Event]:
+    """Events of `city` not cancelled that have not finished by `start` and start before `end` (local times)."""
+    query = (select(Event).where(Event.city_key == fold(city), Event.cancelled.is_(False),
+                                 or_(Event.starts >= start, Event.ends > start))
+             .order_by(Event.starts, Event.id))
+    if end is not None:
+        query = query.where(Event.starts < end)
+    return list(session.execute(query).scalars())
+
+
+def country_of(session: Session, city: str) -> Optional[Country]:
+    """The country of `city`, known from its centres."""
+    row = session.execute(select(Country).join(Centre, Centre.country_key == Country.key)
+                          .where(Centre.city_key == fold(city)).limit(1)).scalars().first()
+    return row
+
+
+def countries(session: Session) -> list[Country]:
+    """Every country of the directory, by name."""
+    return list(session.execute(select(Country).order_by(Country.name)).scalars())
+
+
+def timezone_of(session: Session, city: str) -> ZoneInfo:
+    """The timezone of `city` (its country's), else the default one."""
+    country = country_of(session, city)
+    return ZoneInfo(country.timezone if country else settings.DEFAULT_TIMEZONE)
+
+
+def local_now(session: Session, city: str, now: Optional[datetime] = None) -> datetime:
+    """The local time in `city` now (or at the aware `now`), without tzinfo, as the directory stores times."""
+    moment = now or datetime.now(tz=ZoneInfo("UTC"))
+    return moment.astimezone(timezone_of(session, city)).replace(tzinfo=None)
+
+
+def known_city(session: Session, city: str) -> bool:
+    """Whether the directory has anything in `city`."""
+    key = fold(city)
+    for model in (Centre, Service, Event):
+        if session.execute(select(func.count()).select_from(model).where(model.city_key == key)).scalar():
+            return True
+    return False

@@ -1,0 +1,349 @@
+"""Answers composed from the directory, in the user's language, sized for a phone.
+
+Every function takes a database session and `Texts` (domain.yml's responses
+in one language) and returns the messages to send: dicts with `text` and
+optionally `buttons`. Facts come from the directory; words from domain.yml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Optional, Sequence
+
+from babel.dates import format_date
+from sqlalchemy.orm import Session
+
+from bot import hours as opening, queries
+from bot.categories import CATEGORIES
+from bot.events_window import Window
+from bot.models import Centre, Event, Service
+from bot.settings import PAGE_SIZE
+from bot.texts import Texts
+
+
+@dataclass
+class Reply:
+    """Messages to send, and how many more results a "more" would show."""
+
+    messages: list[dict] = field(default_factory=list)
+    remaining: int = 0
+
+    def say(self, text: str, buttons: Sequence[dict] = ()) -> None:
+        self.messages.append({"text": text, **({"buttons": list(buttons)} if buttons else {})})
+
+
+def localised(value: Any, language: str) -> str:
+    """A directory text in `language`: the mapping's entry, the other language's, or the plain string."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return str(value.get(language) or value.get("es") or value.get("en") or next(iter(value.values()), ""))
+    return str(value)
+
+
+def whatsapp_link(number: str) -> str:
+    """A wa.me link for a phone number."""
+    return "https://wa.me/" + "".join(char for char in number if char.isdigit())
+
+
+def hours_text(texts: Texts, hours: Optional[dict]) -> str:
+    """Opening hours written out: "lunes a viernes 08:00-17:00; sábado 09:00-12:00"."""
+    groups = opening.grouped(hours)
+    if not groups:
+        return texts("utter_hours_unknown")
+    parts = []
+    for days, ranges in groups:
+        names = [_day_name(texts, day) for day in days]
+        label = names[0] if len(names) == 1 else (
+            ", ".join(names) if len(names) == 2 else texts("utter_days_range", first=names[0], last=names[-1]))
+        parts.append(f"{label} {ranges}")
+    return "; ".join(parts)
+
+
+def _day_name(texts: Texts, day: str) -> str:
+    monday = datetime(2024, 1, 1)  # a Monday
+    return format_date(monday + timedelta(days=opening.DAYS.index(day)), "EEEE", locale=texts.language)
+
+
+def open_status(texts: Texts, hours: Optional[dict], now: datetime) -> Optional[str]:
+    """"Open now, until 17:00." or "Closed now. Opens tomorrow at 08:00." (None without hours)."""
+    if not opening.grouped(hours):
+        return None
+    if opening.is_open(hours, now):
+        return texts("utter_open_now", time=f"{opening.closes_at(hours, now):%H:%M}")
+    moment = opening.next_opening(hours, now)
+    if moment is None:
+        return None
+    clock = f"{moment:%H:%M}"
+    days = (moment.date() - now.date()).days
+    if days == 0:
+        when = texts("utter_when_today", time=clock)
+    elif days == 1:
+        when = texts("utter_when_tomorrow", time=clock)
+    else:
+        when = texts("utter_when_day", day=format_date(moment, "EEEE", locale=texts.language), time=clock)
+    return texts("utter_closed_now", when=when)
+
+
+def centre_card(session: Session, texts: Texts, centre: Centre, km: Optional[float] = None,
+                now: Optional[datetime] = None) -> str:
+    """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
+    name = localised(centre.name, texts.language)
+    lines = [f"*{name}*" + (f" ({texts('utter_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
+    address = localised(centre.address, texts.language)
+    lines.append("📍 " + ", ".join(part for part in (address, centre.city) if part))
+    if centre.phone:
+        lines.append(texts("utter_label_phone", phone=centre.phone))
+    if centre.whatsapp:
+        lines.append(texts("utter_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
+    if centre.email:
+        lines.append(texts("utter_label_email", email=centre.email))
+    lines.append(texts("utter_label_hours", hours=hours_text(texts, centre.hours)))
+    status = open_status(texts, centre.hours, queries.local_now(session, centre.city, now))
+    if status:
+        lines.append(status)
+    description = localised(centre.description, texts.language)
+    if description:
+        lines.append(description)
+    return "\n".join(lines)
+
+
+def _page(items: Sequence[Any], page: int) -> tuple[Sequence[Any], int]:
+    start = page * PAGE_SIZE
+    return items[start:start + PAGE_SIZE], max(0, len(items) - start - PAGE_SIZE)
+
+
+def _finish(reply: Reply, texts: Texts) -> Reply:
+    if reply.remaining:
+        reply.say(texts("utter_more_available", count=reply.remaining), texts.buttons("utter_more_available"))
+    return reply
+
+
+def centres_reply(session: Session, texts: Texts, city: str, page: int = 0,
+                  now: Optional[datetime] = None) -> Reply:
+    """The centres of `city`, or a plain "none in <city>" and the cities that have one."""
+    reply = Reply()
+    centres = queries.centres_in(session, city)
+    if not centres:
+        reply.say(texts("utter_no_centre", city=city))
+        others = queries.cities_with(session)
+        if others:
+            reply.say(texts("utter_centres_elsewhere", cities=", ".join(others)))
+        return reply
+    shown, reply.remaining = _page(centres, page)
+    reply.say(texts("utter_centres_in_city", city=centres[0].city))
+    for centre in shown:
+        reply.say(centre_card(session, texts, centre, now=now))
+    return _finish(reply, texts)
+
+
+def nearest_reply(session: Session, texts: Texts, latitude: float, longitude: float,
+                  now: Optional[datetime] = None) -> tuple[Reply, Optional[str]]:
+    """The centre nearest a shared location (with its distance), and its city."""
+    reply = Reply()
+    nearby = queries.nearest_centres(session, latitude, longitude, limit=1)
+    if not nearby:
+        reply.say(texts("utter_no_centre", city="📍"))
+        return reply, None
+    reply.say(texts("utter_centre_nearest"))
+    reply.say(centre_card(session, texts, nearby[0].centre, km=nearby[0].km, now=now))
+    return reply, nearby[0].centre.city
+
+
+def hours_reply(session: Session, texts: Texts, city: str, now: Optional[datetime] = None) -> Reply:
+    """Opening hours and open-now of the centres of `city`."""
+    centres = queries.centres_in(session, city)
+    if not centres:
+        return centres_reply(session, texts, city, now=now)
+    reply = Reply()
+    for centre in centres[:PAGE_SIZE]:
+        local = queries.local_now(session, centre.city, now)
+        lines = [f"*{localised(centre.name, texts.language)}*",
+                 texts("utter_label_hours", hours=hours_text(texts, centre.hours))]
+        status = open_status(texts, centre.hours, local)
+        if status:
+            lines.append(status)
+        reply.say("\n".join(lines))
+    return reply
+
+
+def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
+    """Address, phone, WhatsApp and email of the centres of `city`."""
+    centres = queries.centres_in(session, city)
+    if not centres:
+        return centres_reply(session, texts, city)
+    reply = Reply()
+    for centre in centres[:PAGE_SIZE]:
+        lines = [f"*{localised(centre.name, texts.language)}*", f"📍 {localised(centre.address, texts.language)}"]
+        if centre.phone:
+            lines.append(texts("utter_label_phone", phone=centre.phone))
+        if centre.whatsapp:
+            lines.append(texts("utter_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
+        if centre.email:
+            lines.append(texts("utter_label_email", email=centre.email))
+        reply.say("\n".join(lines))
+    return reply
+
+
+def service_card(texts: Texts, service: Service, staff: bool = False) -> str:
+    """A service: name, where, phone, hours, what to bring and cost (and staff notes for staff)."""
+    language = texts.language
+    lines = [f"*{localised(service.name, language)}*"]
+    address = localised(service.address, language) or (
+        localised(service.centre.address, language) if service.centre else "")
+    where = ", ".join(part for part in (address, service.city) if part)
+    if service.centre:
+        where += f" ({texts('utter_label_at_centre', centre=localised(service.centre.name, language))})"
+    lines.append(f"📍 {where}")
+    phone = service.phone or (service.centre.phone if service.centre else None)
+    if phone:
+        lines.append(texts("utter_label_phone", phone=phone))
+    hours = service.hours or (service.centre.hours if service.centre else None)
+    if hours:
+        lines.append(texts("utter_label_hours", hours=hours_text(texts, hours)))
+    for label, value in (("utter_label_requirements", "requirements"), ("utter_label_cost", "cost")):
+        text = localised(getattr(service, value), language)
+        if text:
+            lines.append(texts(label, **{value: text}))
+    description = localised(service.description, language)
+    if description:
+        lines.append(description)
+    if staff and service.staff_notes:
+        lines.append(f"🔐 {service.staff_notes}")
+    return "\n".join(lines)
+
+
+def category_name(texts: Texts, category: str) -> str:
+    """The category's name for users, with its emoji."""
+    return texts(f"utter_category_{category}")
+
+
+def services_reply(session: Session, texts: Texts, city: str, category: Optional[str], page: int = 0,
+                   staff: bool = False) -> Reply:
+    """Services of a category in `city` (all of them, grouped by category, when `category` is None or "all")."""
+    reply = Reply()
+    categories = [category] if category and category in CATEGORIES else []
+    services = queries.services_in(session, city, categories)
+    if not services:
+        return _no_services(session, texts, city, categories)
+    shown, reply.remaining = _page(services, page)
+    if categories:
+        reply.say(texts("utter_services_in_city", category=category_name(texts, category), city=services[0].city))
+        for service in shown:
+            reply.say(service_card(texts, service, staff))
+    else:
+        reply.say(texts("utter_all_services_in_city", city=services[0].city))
+        current = None
+        for service in shown:
+            card = service_card(texts, service, staff)
+            if service.category != current:
+                current = service.category
+                card = f"{category_name(texts, current)}\n{card}"
+            reply.say(card)
+    return _finish(reply, texts)
+
+
+def _no_services(session: Session, texts: Texts, city: str, categories: list[str]) -> Reply:
+    """Nothing found: say so, naming what was asked, and offer what exists."""
+    reply = Reply()
+    if categories:
+        name = category_name(texts, categories[0])
+        reply.say(texts("utter_no_service", category=name, city=city))
+        elsewhere = queries.cities_with(session, categories)
+        if elsewhere:
+            reply.say(texts("utter_service_elsewhere", category=name, cities=", ".join(elsewhere)))
+    else:
+        reply.say(texts("utter_no_services_at_all", city=city))
+    centres = queries.centres_in(session, city)
+    if centres:
+        centre = centres[0]
+        reply.say(texts("utter_centre_can_help", city=centre.city, name=localised(centre.name, texts.language),
+                        address=localised(centre.address, texts.language), phone=centre.phone or ""))
+    elif not categories or not queries.cities_with(session, categories):
+        others = queries.cities_with(session)
+        if others:
+            reply.say(texts("utter_centres_elsewhere", cities=", ".join(others)))
+    return reply
+
+
+def event_card(texts: Texts, event: Event) -> str:
+    """An event: title, date and time, place, registration."""
+    language = texts.language
+    date = format_date(event.starts, texts("utter_date_format"), locale=language)
+    timing = f"{date}, {event.starts:%H:%M}" + (f"-{event.ends:%H:%M}" if event.ends and
+                                                 event.ends.date() == event.starts.date() else "")
+    lines = [f"*{localised(event.title, language)}*", f"🗓️ {timing}"]
+    place = localised(event.address, language) or (
+        f"{localised(event.centre.name, language)}, {localised(event.centre.address, language)}"
+        if event.centre else "")
+    lines.append(f"📍 {', '.join(part for part in (place, event.city) if part)}")
+    description = localised(event.description, language)
+    if description:
+        lines.append(description)
+    if event.registration:
+        lines.append(texts("utter_label_registration", registration=event.registration))
+    return "\n".join(lines)
+
+
+def events_reply(session: Session, texts: Texts, city: str, window: Window, page: int = 0,
+                 now: Optional[datetime] = None) -> Reply:
+    """Upcoming events of `city` in a time window; when none, say so and name later ones."""
+    reply = Reply()
+    local = queries.local_now(session, city, now)
+    start, end = window.bounds(local)
+    label = window.label(texts)
+    events = queries.upcoming_events(session, city, max(start, local), end)
+    if not events:
+        reply.say(texts("utter_no_events", city=city, window=label))
+        later = queries.upcoming_events(session, city, local, None)[:3]
+        if later and window.kind != "upcoming":
+            titles = ", ".join(f"{localised(event.title, texts.language)} "
+                               f"({format_date(event.starts, texts('utter_date_format'), locale=texts.language)})"
+                               for event in later)
+            reply.say(texts("utter_events_other_window", city=city, titles=titles))
+        elif not later:
+            centres = queries.centres_in(session, city)
+            if not centres:
+                others = queries.cities_with(session)
+                if others:
+                    reply.say(texts("utter_centres_elsewhere", cities=", ".join(others)))
+        return reply
+    shown, reply.remaining = _page(events, page)
+    reply.say(texts("utter_events_in_city", city=events[0].city, window=label))
+    for event in shown:
+        reply.say(event_card(texts, event))
+    return _finish(reply, texts)
+
+
+def emergency_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:
+    """Emergency lines of the user's country (known from the city), else of every country."""
+    reply = Reply()
+    country = queries.country_of(session, city) if city else None
+    countries = [country] if country else queries.countries(session)
+    lines = [texts("utter_emergency_intro")]
+    for each in countries:
+        if len(countries) > 1:
+            lines.append(texts("utter_emergency_country", country=each.name))
+        for line in each.emergency:
+            lines.append(f"📞 {line['phone']} — {localised(line.get('name'), texts.language)}")
+    reply.say("\n".join(lines))
+    reply.say(texts("utter_emergency_outro"))
+    return reply
+
+
+def human_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:
+    """Who to call or write to: the centres of the user's city, else one centre a city."""
+    reply = Reply()
+    centres = queries.centres_in(session, city) if city else []
+    if not centres:
+        centres = [queries.centres_in(session, name)[0] for name in queries.cities_with(session)]
+    lines = [texts("utter_human_intro")]
+    for centre in centres[:8]:
+        contact = " / ".join(part for part in (centre.phone, centre.whatsapp and
+                                               whatsapp_link(centre.whatsapp), centre.email) if part)
+        lines.append(f"• {localised(centre.name, texts.language)} ({centre.city}): {contact}")
+    reply.say("\n".join(lines))
+    if not city:
+        reply.say(texts("utter_human_no_city"))
+    return reply
