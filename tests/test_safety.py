@@ -1,0 +1,32 @@
+"""The keyword safety net: words of danger in either language bring emergency lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import speaks_of_danger
+
+DANGER = [
+    "auxilio, me quieren matar", "socorro", "me estan pegando", "mi esposo me pega", "estoy en peligro",
+    "me voy a quitar la vida", "quiero morirme", "pienso en el suicidio", "secuestraron a mi hermano",
+    "me amenazaron de muerte", "nos van a matar", "me estan apuntando con una pistola", "mi bebe no respira",
+    "necesito una ambulancia", "le dio un ataque al corazon", "I need an ambulance right now",
+    "he is hitting me", "i want to kill myself", "i don't want to live anymore", "i was raped",
+    "my son was kidnapped", "i am being threatened", "someone broke into my house", "she is not breathing",
+    "my husband beats me", "I'm in danger", "AUXILIO!!!", "me quieren violar",
+]
+SAFE = [
+    "donde hay un hospital", "me siento triste", "necesito un abogado", "apoyo para violencia de genero",
+    "el cuchillo de cocina", "where is the shelter", "my son needs a school", "hola", "I feel stressed",
+    "what are your opening hours", "quiero matricular a mi hijo",
+]
+
+
+@pytest.mark.parametrize("text", DANGER)
+def test_danger_is_caught(text):
+    assert speaks_of_danger(text)
+
+
+@pytest.mark.parametrize("text", SAFE)
+def test_ordinary_questions_are_not_emergencies(text):
+    assert not speaks_of_danger(text)
