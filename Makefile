@@ -47,7 +47,7 @@ validate: install
 	$(RASA) data validate --fail-on-warnings
 
 story-test: install model
-	$(RASA) test core --stories tests/ --fail-on-prediction-errors --out var/results
+	$(RASA) test core --stories tests/stories --fail-on-prediction-errors --out var/results
 
 shell: install model
 	@$(PY) -m bot directory seed

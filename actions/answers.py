@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -40,6 +40,10 @@ class ActionAnswer(DirectoryAction):
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         return _answer_request(tracker, session, texts, 0), [SlotSet("page", 0)]
 
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        request = tracker.get_slot("request") or "centre"
+        return tracker.get_slot("category") or "all" if request == "service" else request
+
 
 class ActionMoreResults(DirectoryAction):
     """Shows the next page of the last list of results."""
@@ -50,13 +54,13 @@ class ActionMoreResults(DirectoryAction):
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         if not tracker.get_slot("city") or not tracker.get_slot("request"):
             reply = Reply()
-            reply.say(texts("utter_no_more"))
+            reply.say(texts("text_no_more"))
             return reply, []
         page = int(tracker.get_slot("page") or 0) + 1
         reply = _answer_request(tracker, session, texts, page)
         if len(reply.messages) <= 1 and not reply.remaining:
             reply = Reply()
-            reply.say(texts("utter_no_more"))
+            reply.say(texts("text_no_more"))
             return reply, []
         return reply, [SlotSet("page", page)]
 
@@ -76,6 +80,26 @@ class ActionNearestCentre(DirectoryAction):
         reply, city = replies.nearest_reply(session, texts, float(latitude), float(longitude))
         return reply, [SlotSet("city", city), SlotSet("request", "centre")] if city else []
 
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        return "location"
+
+
+class ActionFallback(DirectoryAction):
+    """A message not understood: the help menu, and the question kept (digits masked) for the staff report."""
+
+    def name(self) -> Text:
+        return "action_fallback"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        response = "text_out_of_scope" if intent == "out_of_scope" else "text_fallback"
+        reply = Reply(found=False)
+        reply.say(texts(response), texts.buttons(response))
+        return reply, []
+
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        return "unanswered"
+
 
 class ActionEmergency(DirectoryAction):
     """Emergency lines of the user's country, or of every country."""
@@ -86,6 +110,9 @@ class ActionEmergency(DirectoryAction):
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         return replies.emergency_reply(session, texts, tracker.get_slot("city")), []
 
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        return "emergency"
+
 
 class ActionHumanContact(DirectoryAction):
     """How to reach a person: the centres of the user's city, or of every city."""
@@ -95,3 +122,6 @@ class ActionHumanContact(DirectoryAction):
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         return replies.human_reply(session, texts, tracker.get_slot("city")), []
+
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        return "human"

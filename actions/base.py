@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot import db
+from bot import analytics, db
 from bot.replies import Reply
 from bot.texts import Texts
 
@@ -26,15 +26,24 @@ class DirectoryAction(Action):
         """The reply and the events (slot changes) for this turn."""
         raise NotImplementedError
 
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        """What the question was about, for the demand report (None: not counted)."""
+        return None
+
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         texts = Texts(tracker.get_slot("language"), domain.get("responses") or None)
         try:
             with db.session() as session:
                 reply, events = self.answer(tracker, session, texts)
+                topic = self.topic(tracker)
+                if topic:
+                    analytics.record(session, tracker.sender_id, topic, tracker.get_slot("city"), texts.language,
+                                     (tracker.latest_message.get("metadata") or {}).get("channel"),
+                                     answered=reply.found, text=tracker.latest_message.get("text"))
         except Exception:  # the user gets an apology; the log gets the details
             log.exception("%s failed", self.name())
-            dispatcher.utter_message(response="utter_error")
+            dispatcher.utter_message(response="text_error")
             return []
         for message in reply.messages:
             dispatcher.utter_message(**message)

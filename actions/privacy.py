@@ -21,5 +21,5 @@ class ActionDeleteData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="utter_data_deleted")
+        dispatcher.utter_message(response="text_data_deleted")
         return [AllSlotsReset()]

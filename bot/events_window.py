@@ -69,9 +69,9 @@ class Window:
     def label(self, texts: Texts) -> str:
         """The window in words, in the language of `texts`."""
         if self.kind == "day" and self.day:
-            return texts("utter_window_day", date=format_date(self.day, texts("utter_date_format"),
+            return texts("text_window_day", date=format_date(self.day, texts("text_date_format"),
                                                               locale=texts.language))
-        return texts(f"utter_window_{self.kind}")
+        return texts(f"text_window_{self.kind}")
 
 
 def parse_window(text: Optional[str], now: datetime) -> Window:

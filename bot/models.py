@@ -98,3 +98,22 @@ class DirectoryVersion(Base):
     __tablename__ = "directory_version"
     id = Column(Integer, primary_key=True)
     version = Column(Integer, nullable=False, default=0)
+
+
+class Question(Base):
+    """One question asked of the assistant, for the demand report: no phone numbers, no ids in clear.
+
+    `sender` is a keyed hash of the sender id; `text` is kept only for questions
+    the assistant could not answer, with digits masked.
+    """
+
+    __tablename__ = "questions"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime, nullable=False, index=True)  # UTC
+    sender = Column(String(64), nullable=False)
+    channel = Column(String(20))
+    topic = Column(String(40), nullable=False)
+    city = Column(String(200))
+    language = Column(String(2))
+    answered = Column(Boolean, nullable=False, default=True)
+    text = Column(Text)

@@ -28,6 +28,7 @@ class Reply:
 
     messages: list[dict] = field(default_factory=list)
     remaining: int = 0
+    found: bool = True  # False when the directory had nothing for the question
 
     def say(self, text: str, buttons: Sequence[dict] = ()) -> None:
         self.messages.append({"text": text, **({"buttons": list(buttons)} if buttons else {})})
@@ -51,12 +52,12 @@ def hours_text(texts: Texts, hours: Optional[dict]) -> str:
     """Opening hours written out: "lunes a viernes 08:00-17:00; sábado 09:00-12:00"."""
     groups = opening.grouped(hours)
     if not groups:
-        return texts("utter_hours_unknown")
+        return texts("text_hours_unknown")
     parts = []
     for days, ranges in groups:
         names = [_day_name(texts, day) for day in days]
         label = names[0] if len(names) == 1 else (
-            ", ".join(names) if len(names) == 2 else texts("utter_days_range", first=names[0], last=names[-1]))
+            ", ".join(names) if len(names) == 2 else texts("text_days_range", first=names[0], last=names[-1]))
         parts.append(f"{label} {ranges}")
     return "; ".join(parts)
 
@@ -71,35 +72,35 @@ def open_status(texts: Texts, hours: Optional[dict], now: datetime) -> Optional[
     if not opening.grouped(hours):
         return None
     if opening.is_open(hours, now):
-        return texts("utter_open_now", time=f"{opening.closes_at(hours, now):%H:%M}")
+        return texts("text_open_now", time=f"{opening.closes_at(hours, now):%H:%M}")
     moment = opening.next_opening(hours, now)
     if moment is None:
         return None
     clock = f"{moment:%H:%M}"
     days = (moment.date() - now.date()).days
     if days == 0:
-        when = texts("utter_when_today", time=clock)
+        when = texts("text_when_today", time=clock)
     elif days == 1:
-        when = texts("utter_when_tomorrow", time=clock)
+        when = texts("text_when_tomorrow", time=clock)
     else:
-        when = texts("utter_when_day", day=format_date(moment, "EEEE", locale=texts.language), time=clock)
-    return texts("utter_closed_now", when=when)
+        when = texts("text_when_day", day=format_date(moment, "EEEE", locale=texts.language), time=clock)
+    return texts("text_closed_now", when=when)
 
 
 def centre_card(session: Session, texts: Texts, centre: Centre, km: Optional[float] = None,
                 now: Optional[datetime] = None) -> str:
     """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
     name = localised(centre.name, texts.language)
-    lines = [f"*{name}*" + (f" ({texts('utter_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
+    lines = [f"*{name}*" + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
     address = localised(centre.address, texts.language)
     lines.append("📍 " + ", ".join(part for part in (address, centre.city) if part))
     if centre.phone:
-        lines.append(texts("utter_label_phone", phone=centre.phone))
+        lines.append(texts("text_label_phone", phone=centre.phone))
     if centre.whatsapp:
-        lines.append(texts("utter_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
+        lines.append(texts("text_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
     if centre.email:
-        lines.append(texts("utter_label_email", email=centre.email))
-    lines.append(texts("utter_label_hours", hours=hours_text(texts, centre.hours)))
+        lines.append(texts("text_label_email", email=centre.email))
+    lines.append(texts("text_label_hours", hours=hours_text(texts, centre.hours)))
     status = open_status(texts, centre.hours, queries.local_now(session, centre.city, now))
     if status:
         lines.append(status)
@@ -116,7 +117,7 @@ def _page(items: Sequence[Any], page: int) -> tuple[Sequence[Any], int]:
 
 def _finish(reply: Reply, texts: Texts) -> Reply:
     if reply.remaining:
-        reply.say(texts("utter_more_available", count=reply.remaining), texts.buttons("utter_more_available"))
+        reply.say(texts("text_more_available", count=reply.remaining), texts.buttons("text_more_available"))
     return reply
 
 
@@ -126,13 +127,14 @@ def centres_reply(session: Session, texts: Texts, city: str, page: int = 0,
     reply = Reply()
     centres = queries.centres_in(session, city)
     if not centres:
-        reply.say(texts("utter_no_centre", city=city))
+        reply.found = False
+        reply.say(texts("text_no_centre", city=city))
         others = queries.cities_with(session)
         if others:
-            reply.say(texts("utter_centres_elsewhere", cities=", ".join(others)))
+            reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
         return reply
     shown, reply.remaining = _page(centres, page)
-    reply.say(texts("utter_centres_in_city", city=centres[0].city))
+    reply.say(texts("text_centres_in_city", city=centres[0].city))
     for centre in shown:
         reply.say(centre_card(session, texts, centre, now=now))
     return _finish(reply, texts)
@@ -144,9 +146,9 @@ def nearest_reply(session: Session, texts: Texts, latitude: float, longitude: fl
     reply = Reply()
     nearby = queries.nearest_centres(session, latitude, longitude, limit=1)
     if not nearby:
-        reply.say(texts("utter_no_centre", city="📍"))
+        reply.say(texts("text_no_centre", city="📍"))
         return reply, None
-    reply.say(texts("utter_centre_nearest"))
+    reply.say(texts("text_centre_nearest"))
     reply.say(centre_card(session, texts, nearby[0].centre, km=nearby[0].km, now=now))
     return reply, nearby[0].centre.city
 
@@ -160,7 +162,7 @@ def hours_reply(session: Session, texts: Texts, city: str, now: Optional[datetim
     for centre in centres[:PAGE_SIZE]:
         local = queries.local_now(session, centre.city, now)
         lines = [f"*{localised(centre.name, texts.language)}*",
-                 texts("utter_label_hours", hours=hours_text(texts, centre.hours))]
+                 texts("text_label_hours", hours=hours_text(texts, centre.hours))]
         status = open_status(texts, centre.hours, local)
         if status:
             lines.append(status)
@@ -177,11 +179,11 @@ def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
     for centre in centres[:PAGE_SIZE]:
         lines = [f"*{localised(centre.name, texts.language)}*", f"📍 {localised(centre.address, texts.language)}"]
         if centre.phone:
-            lines.append(texts("utter_label_phone", phone=centre.phone))
+            lines.append(texts("text_label_phone", phone=centre.phone))
         if centre.whatsapp:
-            lines.append(texts("utter_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
+            lines.append(texts("text_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
         if centre.email:
-            lines.append(texts("utter_label_email", email=centre.email))
+            lines.append(texts("text_label_email", email=centre.email))
         reply.say("\n".join(lines))
     return reply
 
@@ -194,15 +196,15 @@ def service_card(texts: Texts, service: Service, staff: bool = False) -> str:
         localised(service.centre.address, language) if service.centre else "")
     where = ", ".join(part for part in (address, service.city) if part)
     if service.centre:
-        where += f" ({texts('utter_label_at_centre', centre=localised(service.centre.name, language))})"
+        where += f" ({texts('text_label_at_centre', centre=localised(service.centre.name, language))})"
     lines.append(f"📍 {where}")
     phone = service.phone or (service.centre.phone if service.centre else None)
     if phone:
-        lines.append(texts("utter_label_phone", phone=phone))
+        lines.append(texts("text_label_phone", phone=phone))
     hours = service.hours or (service.centre.hours if service.centre else None)
     if hours:
-        lines.append(texts("utter_label_hours", hours=hours_text(texts, hours)))
-    for label, value in (("utter_label_requirements", "requirements"), ("utter_label_cost", "cost")):
+        lines.append(texts("text_label_hours", hours=hours_text(texts, hours)))
+    for label, value in (("text_label_requirements", "requirements"), ("text_label_cost", "cost")):
         text = localised(getattr(service, value), language)
         if text:
             lines.append(texts(label, **{value: text}))
@@ -216,7 +218,7 @@ def service_card(texts: Texts, service: Service, staff: bool = False) -> str:
 
 def category_name(texts: Texts, category: str) -> str:
     """The category's name for users, with its emoji."""
-    return texts(f"utter_category_{category}")
+    return texts(f"text_category_{category}")
 
 
 def services_reply(session: Session, texts: Texts, city: str, category: Optional[str], page: int = 0,
@@ -229,11 +231,11 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
         return _no_services(session, texts, city, categories)
     shown, reply.remaining = _page(services, page)
     if categories:
-        reply.say(texts("utter_services_in_city", category=category_name(texts, category), city=services[0].city))
+        reply.say(texts("text_services_in_city", category=category_name(texts, category), city=services[0].city))
         for service in shown:
             reply.say(service_card(texts, service, staff))
     else:
-        reply.say(texts("utter_all_services_in_city", city=services[0].city))
+        reply.say(texts("text_all_services_in_city", city=services[0].city))
         current = None
         for service in shown:
             card = service_card(texts, service, staff)
@@ -246,31 +248,31 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
 
 def _no_services(session: Session, texts: Texts, city: str, categories: list[str]) -> Reply:
     """Nothing found: say so, naming what was asked, and offer what exists."""
-    reply = Reply()
+    reply = Reply(found=False)
     if categories:
         name = category_name(texts, categories[0])
-        reply.say(texts("utter_no_service", category=name, city=city))
+        reply.say(texts("text_no_service", category=name, city=city))
         elsewhere = queries.cities_with(session, categories)
         if elsewhere:
-            reply.say(texts("utter_service_elsewhere", category=name, cities=", ".join(elsewhere)))
+            reply.say(texts("text_service_elsewhere", category=name, cities=", ".join(elsewhere)))
     else:
-        reply.say(texts("utter_no_services_at_all", city=city))
+        reply.say(texts("text_no_services_at_all", city=city))
     centres = queries.centres_in(session, city)
     if centres:
         centre = centres[0]
-        reply.say(texts("utter_centre_can_help", city=centre.city, name=localised(centre.name, texts.language),
+        reply.say(texts("text_centre_can_help", city=centre.city, name=localised(centre.name, texts.language),
                         address=localised(centre.address, texts.language), phone=centre.phone or ""))
     elif not categories or not queries.cities_with(session, categories):
         others = queries.cities_with(session)
         if others:
-            reply.say(texts("utter_centres_elsewhere", cities=", ".join(others)))
+            reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
     return reply
 
 
 def event_card(texts: Texts, event: Event) -> str:
     """An event: title, date and time, place, registration."""
     language = texts.language
-    date = format_date(event.starts, texts("utter_date_format"), locale=language)
+    date = format_date(event.starts, texts("text_date_format"), locale=language)
     timing = f"{date}, {event.starts:%H:%M}" + (f"-{event.ends:%H:%M}" if event.ends and
                                                  event.ends.date() == event.starts.date() else "")
     lines = [f"*{localised(event.title, language)}*", f"🗓️ {timing}"]
@@ -282,7 +284,7 @@ def event_card(texts: Texts, event: Event) -> str:
     if description:
         lines.append(description)
     if event.registration:
-        lines.append(texts("utter_label_registration", registration=event.registration))
+        lines.append(texts("text_label_registration", registration=event.registration))
     return "\n".join(lines)
 
 
@@ -295,22 +297,23 @@ def events_reply(session: Session, texts: Texts, city: str, window: Window, page
     label = window.label(texts)
     events = queries.upcoming_events(session, city, max(start, local), end)
     if not events:
-        reply.say(texts("utter_no_events", city=city, window=label))
+        reply.found = False
+        reply.say(texts("text_no_events", city=city, window=label))
         later = queries.upcoming_events(session, city, local, None)[:3]
         if later and window.kind != "upcoming":
             titles = ", ".join(f"{localised(event.title, texts.language)} "
-                               f"({format_date(event.starts, texts('utter_date_format'), locale=texts.language)})"
+                               f"({format_date(event.starts, texts('text_date_format'), locale=texts.language)})"
                                for event in later)
-            reply.say(texts("utter_events_other_window", city=city, titles=titles))
+            reply.say(texts("text_events_other_window", city=city, titles=titles))
         elif not later:
             centres = queries.centres_in(session, city)
             if not centres:
                 others = queries.cities_with(session)
                 if others:
-                    reply.say(texts("utter_centres_elsewhere", cities=", ".join(others)))
+                    reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
         return reply
     shown, reply.remaining = _page(events, page)
-    reply.say(texts("utter_events_in_city", city=events[0].city, window=label))
+    reply.say(texts("text_events_in_city", city=events[0].city, window=label))
     for event in shown:
         reply.say(event_card(texts, event))
     return _finish(reply, texts)
@@ -321,14 +324,14 @@ def emergency_reply(session: Session, texts: Texts, city: Optional[str]) -> Repl
     reply = Reply()
     country = queries.country_of(session, city) if city else None
     countries = [country] if country else queries.countries(session)
-    lines = [texts("utter_emergency_intro")]
+    lines = [texts("text_emergency_intro")]
     for each in countries:
         if len(countries) > 1:
-            lines.append(texts("utter_emergency_country", country=each.name))
+            lines.append(texts("text_emergency_country", country=each.name))
         for line in each.emergency:
             lines.append(f"📞 {line['phone']} — {localised(line.get('name'), texts.language)}")
     reply.say("\n".join(lines))
-    reply.say(texts("utter_emergency_outro"))
+    reply.say(texts("text_emergency_outro"))
     return reply
 
 
@@ -338,12 +341,12 @@ def human_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:
     centres = queries.centres_in(session, city) if city else []
     if not centres:
         centres = [queries.centres_in(session, name)[0] for name in queries.cities_with(session)]
-    lines = [texts("utter_human_intro")]
+    lines = [texts("text_human_intro")]
     for centre in centres[:8]:
         contact = " / ".join(part for part in (centre.phone, centre.whatsapp and
                                                whatsapp_link(centre.whatsapp), centre.email) if part)
         lines.append(f"• {localised(centre.name, texts.language)} ({centre.city}): {contact}")
     reply.say("\n".join(lines))
     if not city:
-        reply.say(texts("utter_human_no_city"))
+        reply.say(texts("text_human_no_city"))
     return reply

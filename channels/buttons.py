@@ -1,15 +1,18 @@
-"""Buttons on channels without (usable) buttons, and answering them by number.
+"""Buttons: numbered choices where there are no buttons, and Telegram's small callback_data.
 
-WhatsApp shows a reply's buttons as a numbered list; the user answers "2".
+WhatsApp shows a reply's buttons as a numbered list and the user answers "2":
 `ButtonMemory` remembers the payloads of the last reply each sender got, so
-that a bare number becomes that button's payload. Telegram uses the same
-memory for payloads too long for a callback button.
+that a bare number becomes that button's payload. Telegram has real buttons,
+but their callback_data holds at most 64 bytes: `CallbackData` stands in for
+a longer payload (instead of cutting it, which would break it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import re
 from typing import Any, Iterable
 
 from channels.store import open_store
@@ -18,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 MEMORY_TTL_S = 7 * 24 * 3600  # an answer to a week-old question is still understood
 MEMORY_MAX_SENDERS = 10_000
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit
+_DIGEST = re.compile(r"#[0-9a-f]{32}")
 
 Button = dict[str, Any]
 
@@ -62,3 +67,28 @@ class ButtonMemory:
         if 1 <= number <= len(payloads):
             return str(payloads[number - 1])
         return text
+
+
+class CallbackData:
+    """Telegram callback_data for button payloads (in memory, or Redis when BOT_REDIS_URL is set)."""
+
+    def __init__(self) -> None:
+        self._store = open_store("callback-data", MEMORY_TTL_S, MEMORY_MAX_SENDERS)
+
+    async def encode(self, payload: str) -> str:
+        """`payload` itself when it is 1-64 bytes, else a 33-character digest from which `decode` gets it back."""
+        raw = payload.encode("utf-8")
+        if 0 < len(raw) <= CALLBACK_DATA_LIMIT:
+            return payload
+        digest = "#" + hashlib.sha256(raw).hexdigest()[:32]
+        await self._store.put(digest, payload)
+        return digest
+
+    async def decode(self, data: str) -> str:
+        """The payload that `encode` turned into `data` (`data` itself when it is not a remembered digest)."""
+        if _DIGEST.fullmatch(data):
+            payload = await self._store.get(data)
+            if payload is not None:
+                return payload
+            logger.warning("Telegram button %s pressed, but its payload is forgotten", data)
+        return data

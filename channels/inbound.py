@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any, Mapping, Optional
 
 from telegram import Message
@@ -18,6 +19,7 @@ MAX_TEXT = 2000
 GREET = "/greet"
 MEDIA = "/media_message"
 LOCATION = "/share_location"
+_COMMAND = re.compile(r"(/[A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?=\s|$)")
 TELEGRAM_MEDIA = ("photo", "voice", "audio", "sticker", "document", "video", "video_note", "animation")
 
 
@@ -77,13 +79,12 @@ def from_telegram(message: Message) -> Optional[str]:
 
 def _command(text: str) -> str:
     """`text` with a leading `/command@botname` shortened to `/command`, and `/start ...` replaced by `/greet`."""
-    if not text.startswith("/"):
+    match = _COMMAND.match(text)
+    if not match:
         return text
-    first, _, rest = text.partition(" ")
-    command = first.split("@", 1)[0]
-    if command == "/start":
+    if match.group(1).lower() == "/start":
         return GREET
-    return f"{command} {rest}".rstrip() if rest else command
+    return match.group(1) + text[match.end():]
 
 
 def _count(value: Optional[str]) -> int:

@@ -1,0 +1,21 @@
+"""Recording the questions people ask (pseudonymous), for the staff demand report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy.orm import Session
+
+from bot.models import Question
+from bot.privacy import mask_digits, pseudonym
+
+MAX_TEXT = 300
+
+
+def record(session: Session, sender_id: str, topic: str, city: Optional[str], language: Optional[str],
+           channel: Optional[str], answered: bool = True, text: Optional[str] = None) -> None:
+    """Count one question; the text is kept (digits masked) only when it was not answered."""
+    session.add(Question(at=datetime.utcnow(), sender=pseudonym(sender_id), channel=channel, topic=topic,
+                         city=city, language=language, answered=answered,
+                         text=None if answered or not text else mask_digits(text)[:MAX_TEXT]))

@@ -1,0 +1,283 @@
+"""Telegram: POST /webhooks/telegram/webhook, replies sent through the Bot API (python-telegram-bot 22).
+
+Credentials (Rasa credentials file, key `channels.telegram.TelegramInput`):
+access_token (the bot token), secret_token (checked against
+X-Telegram-Bot-Api-Secret-Token) and optional base_url (another Bot API
+server; the token is appended to it, as Telegram's own https://api.telegram.org/bot).
+
+Each update is handled inside the request, so the replies have been sent when the
+webhook answers 200. Sending never fails the request: a 429 is retried after the
+wait it asks for, any other Bot API or network error is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import hmac
+import json
+import logging
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Optional, TypeVar
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from channels import inbound
+from channels.buttons import CallbackData, payload_of, title_of
+from channels.dedup import Dedup
+from channels.splitting import TELEGRAM_LIMIT, split_text, utf16_length
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+CAPTION_LIMIT = 1024  # UTF-16 code units in a photo caption
+SEND_TRIES = 3
+MAX_RETRY_WAIT_S = 30.0  # a longer flood wait is not waited for inside a webhook request
+BUTTONS_ONLY_TEXT = "👇"  # Telegram needs some text above a keyboard
+
+T = TypeVar("T")
+
+
+def make_bot(token: str, base_url: Optional[str] = None) -> Bot:
+    """A Bot for `token` calling `base_url` + token + "/method" (Telegram's own API by default)."""
+    return Bot(token, base_url=base_url or DEFAULT_BASE_URL)
+
+
+async def call_bot(method: Callable[..., Awaitable[T]], **params: Any) -> Optional[T]:
+    """`await method(**params)`; None instead of any TelegramError (network errors included), which is logged.
+
+    A RetryAfter (HTTP 429) is retried after the seconds it asks for, up to
+    SEND_TRIES tries in all, unless it asks for more than MAX_RETRY_WAIT_S.
+    """
+    name = getattr(method, "__name__", "Bot API call")
+    attempt = 1
+    while True:
+        try:
+            return await method(**params)
+        except RetryAfter as error:
+            wait = _retry_after_s(error)
+            if attempt >= SEND_TRIES or wait > MAX_RETRY_WAIT_S:
+                logger.error("Telegram %s: rate limited (retry after %s s) after %d tries; not sent",
+                             name, wait, attempt)
+                return None
+            logger.warning("Telegram %s: rate limited; retrying in %s s", name, wait)
+            attempt += 1
+            await asyncio.sleep(wait)
+        except TelegramError as error:
+            logger.error("Telegram %s failed: %s", name, error)
+            return None
+
+
+def _retry_after_s(error: RetryAfter) -> float:
+    """The seconds a RetryAfter asks to wait (PTB 22 gives an int or a timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramOutput(OutputChannel):
+    """Rasa's replies to one Telegram chat, sent with the Bot API."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    def __init__(self, bot: Bot, callback_data: CallbackData) -> None:
+        self.bot = bot
+        self.callback_data = callback_data
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """sendMessage with `text`, in pieces of at most 4096 UTF-16 units (nothing for blank text)."""
+        for piece in split_text(text, TELEGRAM_LIMIT, utf16_length):
+            await call_bot(self.bot.send_message, chat_id=recipient_id, text=piece)
+
+    async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
+                                     **kwargs: Any) -> None:
+        """`text` with an inline keyboard under its last piece, one button a row; callback_data is the payload."""
+        pieces = split_text(text or "", TELEGRAM_LIMIT, utf16_length) or [BUTTONS_ONLY_TEXT]
+        for piece in pieces[:-1]:
+            await call_bot(self.bot.send_message, chat_id=recipient_id, text=piece)
+        keyboard = [[InlineKeyboardButton(title_of(button) or BUTTONS_ONLY_TEXT,
+                                          callback_data=await self.callback_data.encode(payload_of(button)))]
+                    for button in buttons]
+        await call_bot(self.bot.send_message, chat_id=recipient_id, text=pieces[-1],
+                       reply_markup=InlineKeyboardMarkup(keyboard))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """sendPhoto with `image`: a URL Telegram fetches, or a local file path, which is uploaded."""
+        await call_bot(self.bot.send_photo, chat_id=recipient_id, photo=image)
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        """sendPhoto uploading {"photo_path": FILE} or {"photo_bytes_b64": BASE64}, with an optional "caption".
+
+        A caption over Telegram's 1,024 limit follows the photo as text. Anything
+        else, and an unreadable file or bad base64, is logged and not sent.
+        """
+        photo = _photo(json_message)
+        if photo is None:
+            return
+        data, filename = photo
+        caption = str(json_message.get("caption") or "")
+        fits = utf16_length(caption) <= CAPTION_LIMIT
+        await call_bot(self.bot.send_photo, chat_id=recipient_id, photo=data, filename=filename,
+                       caption=caption if caption and fits else None)
+        if not fits:
+            await self.send_text_message(recipient_id, caption)
+
+
+def _photo(json_message: dict[str, Any]) -> Optional[tuple[bytes, str]]:
+    """The bytes and file name of a custom message's photo; None (logged) when it has none or it cannot be read."""
+    try:
+        if "photo_path" in json_message:
+            path = Path(str(json_message["photo_path"]))
+            return path.read_bytes(), path.name
+        if "photo_bytes_b64" in json_message:
+            data = base64.b64decode(str(json_message["photo_bytes_b64"]), validate=True)
+            return data, str(json_message.get("filename") or "photo.png")
+    except (OSError, binascii.Error) as error:
+        logger.error("Telegram custom photo not sent: %s", error)
+        return None
+    logger.warning("Telegram custom message not sent: no photo_path or photo_bytes_b64 in %s", sorted(json_message))
+    return None
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """What an update asks Rasa: `text` from `chat_id`; `callback_query_id` when a button was pressed."""
+
+    text: str
+    chat_id: str
+    user_id: Optional[int]
+    language_code: Optional[str]
+    callback_query_id: Optional[str] = None
+
+
+def read_update(body: bytes, bot: Bot) -> tuple[int, Optional[Incoming]]:
+    """The update_id of a webhook body and what it asks (None when nothing to answer, e.g. a service message).
+
+    Raises ValueError when the body is not a Telegram Update as JSON.
+    """
+    try:
+        data = json.loads(body)
+    except RecursionError as error:  # absurdly nested JSON
+        raise ValueError("JSON nested too deeply") from error
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        raise ValueError("not an Update: no integer update_id")
+    try:
+        update = Update.de_json(data, bot)
+        return update.update_id, _incoming(update)
+    except Exception as error:  # PTB and the extraction raise anything on wrongly typed fields
+        raise ValueError(f"not a valid Update: {error!r}") from error
+
+
+def _incoming(update: Update) -> Optional[Incoming]:
+    """What `update` asks: a pressed button's data, or a (new, or edited text) message turned into text."""
+    query = update.callback_query
+    if query is not None:
+        user = query.from_user
+        chat_id = query.message.chat.id if query.message else user.id
+        return Incoming(_str(query.data or ""), str(chat_id), user.id, user.language_code, str(query.id))
+    message = update.message or (update.edited_message if update.edited_message and update.edited_message.text
+                                 else None)
+    if message is None:
+        return None
+    text = inbound.from_telegram(message)
+    if text is None:
+        return None
+    user = message.from_user
+    return Incoming(text, str(message.chat.id), user.id if user else None, user.language_code if user else None)
+
+
+def _str(value: Any) -> str:
+    """`value`, which must be a string (PTB does not check the types of the JSON it reads)."""
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+class TelegramInput(InputChannel):
+    """Telegram's webhook: checks the secret token, ignores redelivered updates, answers through the Bot API."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "TelegramInput":
+        """The channel from its credentials; fails when access_token or secret_token is missing."""
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(credentials.get("access_token") or "", credentials.get("secret_token") or "",
+                   credentials.get("base_url") or None)
+
+    def __init__(self, access_token: str, secret_token: str, base_url: Optional[str] = None) -> None:
+        if not access_token or not secret_token:
+            raise ValueError("TelegramInput needs access_token and secret_token")
+        self.bot = make_bot(access_token, base_url)
+        self.secret_token = secret_token.encode("utf-8")
+        self.dedup = Dedup(f"telegram:{access_token.split(':', 1)[0]}")
+        self.callback_data = CallbackData()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """GET / (health) and POST /webhook, which handles the update before answering.
+
+        403: missing or wrong secret header; 400: not a Telegram Update as JSON;
+        200 otherwise (also for a redelivered update_id, which is not handled again).
+        """
+        telegram = Blueprint("telegram_webhook", __name__)
+
+        @telegram.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @telegram.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            secret = request.headers.get(SECRET_HEADER, "").encode("utf-8", "replace")
+            if not hmac.compare_digest(secret, self.secret_token):
+                return response.text("wrong or missing secret token", status=403)
+            try:
+                update_id, incoming = read_update(request.body, self.bot)
+            except ValueError as error:
+                logger.info("Telegram webhook: rejected body: %s", error)
+                return response.text("not a Telegram update", status=400)
+            if await self.dedup.seen(str(update_id)):
+                return response.text("already handled")
+            if incoming is not None:
+                await self._handle(update_id, incoming, on_new_message)
+            return response.text("ok")
+
+        return telegram
+
+    async def _handle(self, update_id: int, incoming: Incoming,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Answer a pressed button's query, then pass the text to Rasa; failures are logged, never raised."""
+        text = incoming.text
+        if incoming.callback_query_id is not None:
+            await call_bot(self.bot.answer_callback_query, callback_query_id=incoming.callback_query_id)
+            text = await self.callback_data.decode(text)
+        if not text:
+            return
+        metadata = {"channel": "telegram", "telegram_user_id": incoming.user_id,
+                    "language_code": incoming.language_code}
+        message = UserMessage(text, self.get_output_channel(), incoming.chat_id, input_channel=self.name(),
+                              message_id=str(update_id), metadata=metadata)
+        try:
+            await on_new_message(message)
+        except Exception:  # the agent failed: Telegram must still get its 200, or it redelivers forever
+            logger.exception("Telegram update %s: handling failed", update_id)
+
+    def get_output_channel(self) -> TelegramOutput:
+        """An output channel sending through this channel's bot (Rasa also uses it for proactive messages)."""
+        return TelegramOutput(self.bot, self.callback_data)

@@ -1,0 +1,166 @@
+"""WhatsApp through Twilio: POST /webhooks/whatsapp/webhook, answered with TwiML in the response.
+
+Credentials (Rasa credentials file, key `channels.whatsapp.WhatsAppInput`):
+account_sid, auth_token (checks X-Twilio-Signature), whatsapp_number, and
+optional public_url: the URL Twilio posts to, when it is not the one this
+server sees (otherwise rebuilt from the request, honouring X-Forwarded-Proto
+and X-Forwarded-Host).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.parse
+from typing import Any, Awaitable, Callable, Optional
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from channels import inbound
+from channels.buttons import ButtonMemory, numbered_list, payload_of
+from channels.dedup import Dedup
+from channels.splitting import WHATSAPP_LIMIT, split_text
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+MAX_FORM_FIELDS = 200
+# Characters XML 1.0 cannot carry, which TwiML would otherwise pass through and break.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class _FormFields(dict):
+    """Form fields as name -> list of values, readable by Twilio's RequestValidator (via `getall`)."""
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+
+class WhatsAppInput(InputChannel):
+    """Twilio's WhatsApp webhook: checks the signature, ignores redeliveries, replies in TwiML."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict[str, Any]]) -> "WhatsAppInput":
+        """The channel from its credentials; fails when auth_token is missing (no request could be checked)."""
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(credentials.get("account_sid") or "", credentials.get("auth_token") or "",
+                   credentials.get("whatsapp_number") or "", credentials.get("public_url") or None)
+
+    def __init__(self, account_sid: str, auth_token: str, whatsapp_number: str,
+                 public_url: Optional[str] = None) -> None:
+        if not auth_token:
+            raise ValueError("WhatsAppInput needs auth_token to check X-Twilio-Signature")
+        self.account_sid = account_sid
+        self.whatsapp_number = whatsapp_number
+        self.public_url = public_url
+        self.validator = RequestValidator(auth_token)
+        self.dedup = Dedup(f"whatsapp:{account_sid}")
+        self.buttons = ButtonMemory("whatsapp")
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """GET / (health) and POST /webhook, which answers each message with the reply as TwiML.
+
+        403: no valid signature; 400: the body is not a form with `From`; 200 otherwise,
+        with an empty `<Response/>` for a redelivered MessageSid or a message with nothing to answer.
+        """
+        whatsapp = Blueprint("whatsapp_webhook", __name__)
+
+        @whatsapp.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @whatsapp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            signature = request.headers.get(SIGNATURE_HEADER)
+            if not signature:
+                return response.text("missing X-Twilio-Signature", status=403)
+            fields = parse_form(request.body)
+            if fields is None:
+                return response.text("not a form-encoded body", status=400)
+            if not self.validator.validate(self.signed_url(request), fields, signature):
+                return response.text("wrong X-Twilio-Signature", status=403)
+            form = {name: values[0] for name, values in fields.items()}
+            sender = form.get("From", "").strip()
+            if not sender:
+                return response.text("no From", status=400)
+            sid = form.get("MessageSid") or form.get("SmsMessageSid")
+            if sid and await self.dedup.seen(sid):
+                return _twiml(MessagingResponse())
+            text = inbound.from_twilio(form)
+            if text is None:
+                return _twiml(MessagingResponse())
+            collector = CollectingOutputChannel()
+            message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
+                                  input_channel=self.name(), message_id=sid,
+                                  metadata={"channel": "whatsapp", "profile_name": form.get("ProfileName")})
+            try:
+                await on_new_message(message)
+            except Exception:  # the agent failed: answer with what it said so far, never a 500
+                logger.exception("WhatsApp message %s from %s: handling failed", sid, sender)
+            twiml, payloads = render(collector.messages)
+            await self.buttons.remember(sender, payloads)
+            return _twiml(twiml)
+
+        return whatsapp
+
+    def signed_url(self, request: Request) -> str:
+        """The URL Twilio signed: public_url if set, else this request's URL as the client saw it.
+
+        The scheme and host come from X-Forwarded-Proto / X-Forwarded-Host when a
+        proxy sets them (their first value), else from the request itself.
+        """
+        if self.public_url:
+            return self.public_url
+        scheme = _first(request.headers.get("X-Forwarded-Proto")) or request.scheme
+        host = _first(request.headers.get("X-Forwarded-Host")) or request.headers.get("Host", "")
+        query = f"?{request.query_string}" if request.query_string else ""
+        return f"{scheme}://{host}{request.path}{query}"
+
+
+def parse_form(body: bytes) -> Optional[_FormFields]:
+    """The fields of a form-encoded UTF-8 body, blank ones included (Twilio signs them); None if it is not one."""
+    try:
+        fields = urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=bool(body),
+                                       errors="strict", max_num_fields=MAX_FORM_FIELDS)
+    except ValueError:  # UnicodeDecodeError is a ValueError
+        return None
+    return _FormFields(fields)
+
+
+def render(messages: list[dict[str, Any]]) -> tuple[MessagingResponse, list[str]]:
+    """Rasa's collected replies as TwiML, and the payloads of the buttons shown (numbered across the reply).
+
+    Each `<Message>` holds at most WHATSAPP_LIMIT characters; buttons are listed
+    as "1. Title" lines after their text; an image is a `<Message>` with `<Media>`.
+    """
+    twiml, payloads = MessagingResponse(), []
+    for message in messages:
+        text = message.get("text") or ""
+        buttons = message.get("buttons") or []
+        if buttons:
+            text = f"{text}\n\n{numbered_list(buttons, len(payloads) + 1)}"
+            payloads += [payload_of(button) for button in buttons]
+        for piece in split_text(_NOT_XML.sub("", text), WHATSAPP_LIMIT):
+            twiml.message(piece)
+        if message.get("image"):
+            twiml.message().media(str(message["image"]))
+    return twiml, payloads
+
+
+def _twiml(twiml: MessagingResponse) -> HTTPResponse:
+    return response.text(str(twiml), content_type="application/xml")
+
+
+def _first(header: Optional[str]) -> str:
+    """The first of a comma-separated header's values, trimmed ('' when absent)."""
+    return (header or "").split(",", 1)[0].strip()
