@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -14,7 +15,8 @@ from typing import Optional, Sequence
 import yaml
 from sqlalchemy import func, select
 
-from bot import db, loader, settings
+from bot import db, loader, report, settings, staff
+from bot.texts import Texts
 from bot.models import Centre
 
 SAMPLE_DIRECTORY = settings.PROJECT_ROOT / "data" / "directory" / "sample.yml"
@@ -75,6 +77,56 @@ def directory_seed(args: argparse.Namespace) -> int:
     return directory_load(args)
 
 
+def directory_history(args: argparse.Namespace) -> int:
+    """List the changes staff made to the directory, newest first."""
+    with db.session() as session:
+        changes = staff.history(session, args.limit)
+        for change in changes:
+            print(f"{change.at:%Y-%m-%d %H:%M} UTC  {change.staff_name} ({change.staff_id})  {change.kind} "
+                  f"{change.record_id}: {json.dumps(change.before, ensure_ascii=False, default=str)} -> "
+                  f"{json.dumps(change.after, ensure_ascii=False, default=str)}")
+    if not changes:
+        print("no changes recorded")
+    return 0
+
+
+def staff_add(args: argparse.Namespace) -> int:
+    """Make a Telegram user staff."""
+    with db.session() as session:
+        member = staff.add(session, args.telegram_id, args.name, args.city or [])
+        print(f"staff: {member.telegram_id} {member.name} ({', '.join(member.cities) or 'all cities'})")
+    return 0
+
+
+def staff_remove(args: argparse.Namespace) -> int:
+    """Stop a Telegram user being staff."""
+    with db.session() as session:
+        if not staff.remove(session, args.telegram_id):
+            print(f"{args.telegram_id} is not staff", file=sys.stderr)
+            return 1
+    print(f"removed {args.telegram_id}")
+    return 0
+
+
+def staff_list(args: argparse.Namespace) -> int:
+    """List the staff."""
+    with db.session() as session:
+        for member in staff.members(session):
+            print(f"{member.telegram_id}\t{member.name}\t{', '.join(member.cities)}")
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Print the demand report and write its chart as a PNG."""
+    texts = Texts(args.language)
+    with db.session() as session:
+        data = report.demand(session, args.days)
+    print(report.summary(data, texts))
+    Path(args.out).write_bytes(report.chart(data, texts))
+    print(f"chart: {args.out}")
+    return 0
+
+
 def wait_for(args: argparse.Namespace) -> int:
     """Wait until a URL answers (for the action server to be up)."""
     deadline = time.monotonic() + args.timeout
@@ -129,6 +181,27 @@ def parser() -> argparse.ArgumentParser:
     export.set_defaults(run=directory_export)
     seed = directory.add_parser("seed", help="load the sample directory into an empty database")
     seed.set_defaults(run=directory_seed)
+    history = directory.add_parser("history", help="the changes staff made, newest first")
+    history.add_argument("--limit", type=int, default=100)
+    history.set_defaults(run=directory_history)
+
+    people = commands.add_parser("staff", help="municipal staff (Telegram users)").add_subparsers(
+        dest="subcommand", required=True)
+    add = people.add_parser("add", help="make a Telegram user staff")
+    add.add_argument("telegram_id")
+    add.add_argument("--name", required=True)
+    add.add_argument("--city", action="append", help="a city they serve (repeatable)")
+    add.set_defaults(run=staff_add)
+    remove = people.add_parser("remove", help="stop a Telegram user being staff")
+    remove.add_argument("telegram_id")
+    remove.set_defaults(run=staff_remove)
+    people.add_parser("list", help="list the staff").set_defaults(run=staff_list)
+
+    demand = commands.add_parser("report", help="the demand report: text, and a chart as PNG")
+    demand.add_argument("--days", type=int, default=7)
+    demand.add_argument("--out", default="report.png")
+    demand.add_argument("--language", choices=settings.LANGUAGES, default=settings.DEFAULT_LANGUAGE)
+    demand.set_defaults(run=report_command)
 
     wait = commands.add_parser("wait-for", help="wait until a URL answers")
     wait.add_argument("url")

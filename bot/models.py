@@ -117,3 +117,27 @@ class Question(Base):
     language = Column(String(2))
     answered = Column(Boolean, nullable=False, default=True)
     text = Column(Text)
+
+
+class Staff(Base):
+    """A municipal staff member, known by Telegram user id."""
+
+    __tablename__ = "staff"
+    telegram_id = Column(String(40), primary_key=True)
+    name = Column(String(200), nullable=False)
+    cities = Column(JSON, nullable=False, default=list)
+    added_at = Column(DateTime, nullable=False)
+
+
+class Change(Base):
+    """One change staff made to the directory: who, when, what before, what after."""
+
+    __tablename__ = "changes"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    at = Column(DateTime, nullable=False, index=True)  # UTC
+    staff_id = Column(String(40), nullable=False)
+    staff_name = Column(String(200), nullable=False)
+    kind = Column(String(40), nullable=False)      # e.g. event.publish, event.cancel, centre.hours
+    record_id = Column(String(100), nullable=False)
+    before = Column(JSON)
+    after = Column(JSON)

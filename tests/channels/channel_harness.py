@@ -19,10 +19,11 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any, Awaitable, Optional, TypeVar
 
 from aiohttp import web
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage, register
 from sanic import Sanic
 
 HOST = "127.0.0.1"
@@ -138,11 +139,11 @@ def long_text() -> str:
 
 
 async def serve(channels: list[InputChannel], agent: StubAgent) -> tuple[str, Sanic]:
-    """A Sanic app with each channel's blueprint under /webhooks/<name>, as `rasa run` mounts them; its base URL."""
+    """A Sanic app serving `channels` mounted by Rasa's own `register`, with `agent` as the app's agent; its URL."""
     Sanic.test_mode = True  # lets several apps start in one process (Sanic re-patches its classes per app)
     app = Sanic(f"channels_test_{uuid.uuid4().hex}")
-    for channel in channels:
-        app.blueprint(channel.blueprint(agent), url_prefix=f"/webhooks/{channel.url_prefix()}")
+    app.ctx.agent = SimpleNamespace(handle_message=agent)
+    register(channels, app, route="/webhooks/")
     sock = listening_socket()
     server = await app.create_server(sock=sock, access_log=False, return_asyncio_server=True)
     await server.startup()
