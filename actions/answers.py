@@ -75,7 +75,7 @@ class ActionNearestCentre(DirectoryAction):
         latitude, longitude = tracker.get_slot("latitude"), tracker.get_slot("longitude")
         if latitude is None or longitude is None:
             reply = Reply()
-            reply.say(texts("utter_ask_city"))
+            reply.say(texts("text_ask_city"))
             return reply, []
         reply, city = replies.nearest_reply(session, texts, float(latitude), float(longitude))
         return reply, [SlotSet("city", city), SlotSet("request", "centre")] if city else []

@@ -32,7 +32,7 @@ class DirectoryAction(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        texts = Texts(tracker.get_slot("language"), domain.get("responses") or None)
+        texts = Texts(tracker.get_slot("language"))
         try:
             with db.session() as session:
                 reply, events = self.answer(tracker, session, texts)
@@ -43,7 +43,7 @@ class DirectoryAction(Action):
                                      answered=reply.found, text=tracker.latest_message.get("text"))
         except Exception:  # the user gets an apology; the log gets the details
             log.exception("%s failed", self.name())
-            dispatcher.utter_message(response="text_error")
+            dispatcher.utter_message(text=texts("text_error"))
             return []
         for message in reply.messages:
             dispatcher.utter_message(**message)

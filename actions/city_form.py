@@ -1,12 +1,20 @@
-"""Validation of the form that asks for the city."""
+"""The form that asks for the city: the question, with the cities as buttons, and validation."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Text
+from typing import Any, Dict, List, Text
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.base import DirectoryAction
+from bot import queries
+from bot.replies import Reply
+from bot.texts import Texts
+
+MAX_CITY_BUTTONS = 8
 
 
 class ValidateCityForm(FormValidationAction):
@@ -21,3 +29,17 @@ class ValidateCityForm(FormValidationAction):
             slot_value = slot_value[-1] if slot_value else None
         value = str(slot_value).strip() if slot_value else None
         return {"city": value or None}
+
+
+class ActionAskCity(DirectoryAction):
+    """Asks which city, with the directory's cities as buttons (at most eight)."""
+
+    def name(self) -> Text:
+        return "action_ask_city"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        reply = Reply()
+        cities = queries.cities_with(session)[:MAX_CITY_BUTTONS]
+        reply.say(texts("text_ask_city"),
+                  [{"title": city, "payload": f'/inform_city{{"city": "{city}"}}'} for city in cities])
+        return reply, []

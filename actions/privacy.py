@@ -8,6 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import AllSlotsReset
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.texts import Texts
+
 
 class ActionDeleteData(Action):
     """Says the data is deleted and clears the slots; the tracker store then erases the conversation.
@@ -21,5 +23,5 @@ class ActionDeleteData(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        dispatcher.utter_message(response="text_data_deleted")
+        dispatcher.utter_message(text=Texts(tracker.get_slot("language"))("text_data_deleted"))
         return [AllSlotsReset()]

@@ -1,8 +1,10 @@
-"""Text for users, taken from the responses of domain.yml in the user's language.
+"""Text for users, taken from domain.yml in the user's language.
 
-Actions receive the domain with every request; the command line and tests
-read domain.yml. A response's Spanish text is its default variation, the
-English one is conditioned on the `language` slot.
+Custom actions compose their replies from the `texts` section of domain.yml
+(kept apart from `responses` because Rasa counts every response as an
+utterance that stories must use); both sections have the same form: the
+Spanish text is the default variation, the English one is conditioned on the
+`language` slot.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from bot.settings import DEFAULT_LANGUAGE, PROJECT_ROOT
 
 
 @functools.lru_cache(maxsize=1)
-def project_responses() -> dict:
-    """The responses of the project's domain.yml."""
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))["responses"]
+def project_texts() -> dict:
+    """The responses and texts of the project's domain.yml, by name."""
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
+    return {**domain["responses"], **domain.get("texts", {})}
 
 
 class _Blank(dict):
@@ -27,11 +30,11 @@ class _Blank(dict):
 
 
 class Texts:
-    """The responses of a domain, in one language."""
+    """The texts of domain.yml, in one language."""
 
-    def __init__(self, language: Optional[str], responses: Optional[dict] = None) -> None:
+    def __init__(self, language: Optional[str]) -> None:
         self.language = language or DEFAULT_LANGUAGE
-        self.responses = responses if responses is not None else project_responses()
+        self.responses = project_texts()
 
     def variation(self, name: str) -> dict:
         """The variation of response `name` for this language (the default one when none is conditioned on it)."""

@@ -145,4 +145,4 @@ def test_a_new_city_is_answered_at_once(database_url):
 def test_a_database_failure_is_an_apology_not_silence(monkeypatch):
     monkeypatch.setenv("BOT_DATABASE_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
     _, messages, _ = run(ActionAnswer(), city="Cúcuta", request="centre")
-    assert [message["response"] for message in messages] == ["text_error"]
+    assert [message["text"] for message in messages] == [Texts("es")("text_error")]

@@ -213,7 +213,8 @@ class FakeBotApi:
         method = request.match_info["method"]
         params, files = await _parameters(request)
         failure = self._take_failure(method.lower(), str(params.get("chat_id")))
-        self.calls.append(Call(request.match_info["token"], method, params, files, time.monotonic(), failure[0] if failure else 200))
+        status = failure[0] if failure else 200
+        self.calls.append(Call(request.match_info["token"], method, params, files, time.monotonic(), status))
         if failure:
             return web.json_response(failure[1], status=failure[0])
         return web.json_response({"ok": True, "result": self._result(method.lower(), params)})
