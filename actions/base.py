@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -16,15 +17,12 @@ from bot.texts import Texts
 log = logging.getLogger(__name__)
 
 
-class DirectoryAction(Action):
+class DirectoryAction(Action, ABC):
     """An action that answers from the directory; a failure becomes a short apology, never silence."""
 
-    def name(self) -> Text:
-        raise NotImplementedError
-
+    @abstractmethod
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         """The reply and the events (slot changes) for this turn."""
-        raise NotImplementedError
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         """What the question was about, for the demand report (None: not counted)."""
