@@ -159,6 +159,7 @@ def hours_reply(session: Session, texts: Texts, city: str, now: Optional[datetim
     if not centres:
         return centres_reply(session, texts, city, now=now)
     reply = Reply()
+    reply.say(texts("text_hours_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
         local = queries.local_now(session, centre.city, now)
         lines = [f"*{localised(centre.name, texts.language)}*",
@@ -176,6 +177,7 @@ def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
     if not centres:
         return centres_reply(session, texts, city)
     reply = Reply()
+    reply.say(texts("text_contact_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
         lines = [f"*{localised(centre.name, texts.language)}*", f"📍 {localised(centre.address, texts.language)}"]
         if centre.phone:
