@@ -95,10 +95,9 @@ def without_request(text: str) -> str:
 
 
 def strip_names(text: str, names: Iterable[str]) -> str:
-    """The folded `text` with every whole-word occurrence of the (folded) `names` removed."""
+    """The folded `text` with every whole-word occurrence of `names` (folded words) removed."""
     folded = f" {' '.join(words(text))} "
     for name in names:
-        name = " ".join(words(name))
         if name and f" {name} " in folded:
             folded = folded.replace(f" {name} ", " ")
     return folded.strip()

@@ -21,7 +21,7 @@ from sqlalchemy import select, union
 from bot import db
 from bot.language import ENGLISH, SPANISH
 from bot.models import Centre, Country, Event, Service
-from bot.normalise import fold
+from bot.normalise import fold, words
 
 log = logging.getLogger(__name__)
 GAZETTEER = Path(__file__).with_name("data") / "cities.txt"
@@ -51,12 +51,7 @@ class Names:
 
     version: int
     cities: dict[str, str]
-    others: frozenset[str]  # centre and country names: proper nouns, not cities
-
-    @property
-    def all_folded(self) -> list[str]:
-        """Every known proper noun, folded, longest first (for stripping from text)."""
-        return sorted({*self.cities, *self.others, *gazetteer()}, key=len, reverse=True)
+    proper_nouns: tuple[str, ...]  # every city, centre and country name, as folded words, longest first
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,7 +66,7 @@ class NameIndex:
 
     def __init__(self, url: Optional[str] = None) -> None:
         self.url = url
-        self._names = Names(-1, {}, frozenset())
+        self._names = Names(-1, {}, _proper_nouns(()))
         self._lock = threading.Lock()
 
     def names(self) -> Names:
@@ -94,10 +89,16 @@ class NameIndex:
 def _read_names(current, version: int) -> Names:
     rows = current.execute(union(select(Centre.city), select(Service.city), select(Event.city))).scalars()
     cities = {fold(city): city for city in rows if city}
-    others = {fold(name) for name in current.execute(select(Country.name)).scalars()}
+    others = list(current.execute(select(Country.name)).scalars())
     for name in current.execute(select(Centre.name)).scalars():
-        others.update(fold(text) for text in (name.values() if isinstance(name, dict) else [name]))
-    return Names(version, cities, frozenset(others))
+        others += name.values() if isinstance(name, dict) else [name]
+    return Names(version, cities, _proper_nouns([*cities, *others]))
+
+
+def _proper_nouns(names) -> tuple[str, ...]:
+    """The names and the gazetteer as folded words, longest first."""
+    folded = {" ".join(words(name)) for name in [*names, *gazetteer()]}
+    return tuple(sorted(filter(None, folded), key=len, reverse=True))
 
 
 def find_cities(text: str, names: Names) -> list[Place]:

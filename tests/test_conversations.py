@@ -10,7 +10,7 @@ import yaml
 
 from bot import loader
 from bot.language import detect
-from bot.normalise import fold
+from bot.normalise import fold, words
 from tests.conftest import FIXTURE, HERE
 from tests.servers import Servers
 
@@ -23,7 +23,7 @@ def proper_nouns() -> list[str]:
     found = {"cali", "ecu"}
     for records in data.values():
         for record in records:
-            found.update(fold(str(record[key])) for key in ("name", "title", "address", "city", "country")
+            found.update(" ".join(words(str(record[key]))) for key in ("name", "title", "address", "city", "country")
                          if isinstance(record.get(key), str))
     return sorted(found, key=len, reverse=True)
 

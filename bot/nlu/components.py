@@ -65,7 +65,7 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            found = language.detect(text, _NAMES.names().all_folded)
+            found = language.detect(text, _NAMES.names().proper_nouns)
             if found is None:
                 continue
             rest = language.without_request(text)
