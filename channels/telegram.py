@@ -88,10 +88,11 @@ def _retry_after_s(error: RetryAfter) -> float:
 
 
 class TelegramOutput(OutputChannel):
-    """Rasa's replies to one Telegram chat, sent with the Bot API."""
+    """Rasa's replies to Telegram chats, sent with the Bot API."""
 
     @classmethod
     def name(cls) -> str:
+        """The output channel's name, as Rasa records it."""
         return "telegram"
 
     def __init__(self, bot: Bot, callback_data: CallbackData) -> None:
@@ -212,6 +213,7 @@ class TelegramInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name: its webhooks are under /webhooks/telegram/."""
         return "telegram"
 
     @classmethod

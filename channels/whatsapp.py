@@ -46,6 +46,7 @@ class WhatsAppInput(InputChannel):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name: its webhooks are under /webhooks/whatsapp/."""
         return "whatsapp"
 
     @classmethod
