@@ -127,6 +127,23 @@ def report_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def telegram_set_webhook(args: argparse.Namespace) -> int:
+    """Register the Telegram webhook with the secret token, for the update types the channel handles."""
+    import asyncio
+
+    from channels.setup_webhook import set_webhook
+
+    token, secret = os.environ.get("TELEGRAM_TOKEN"), os.environ.get("TELEGRAM_SECRET_TOKEN")
+    if not token or not secret:
+        print("set TELEGRAM_TOKEN and TELEGRAM_SECRET_TOKEN first", file=sys.stderr)
+        return 2
+    if asyncio.run(set_webhook(token, args.url, secret, args.base_url or os.environ.get("TELEGRAM_BASE_URL"))):
+        print(f"webhook set: {args.url}")
+        return 0
+    print("the Bot API refused the webhook (see the log above)", file=sys.stderr)
+    return 1
+
+
 def wait_for(args: argparse.Namespace) -> int:
     """Wait until a URL answers (for the action server to be up)."""
     deadline = time.monotonic() + args.timeout
@@ -202,6 +219,14 @@ def parser() -> argparse.ArgumentParser:
     demand.add_argument("--out", default="report.png")
     demand.add_argument("--language", choices=settings.LANGUAGES, default=settings.DEFAULT_LANGUAGE)
     demand.set_defaults(run=report_command)
+
+    telegram = commands.add_parser("telegram", help="the Telegram bot").add_subparsers(
+        dest="subcommand", required=True)
+    webhook = telegram.add_parser("set-webhook", help="register URL as the bot's webhook (TELEGRAM_TOKEN, "
+                                                     "TELEGRAM_SECRET_TOKEN from the environment)")
+    webhook.add_argument("url")
+    webhook.add_argument("--base-url", help="another Bot API server (default: Telegram's)")
+    webhook.set_defaults(run=telegram_set_webhook)
 
     wait = commands.add_parser("wait-for", help="wait until a URL answers")
     wait.add_argument("url")
