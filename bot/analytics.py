@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Optional
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.models import Question
@@ -19,3 +20,14 @@ def record(session: Session, sender_id: str, topic: str, city: Optional[str], la
     session.add(Question(at=datetime.utcnow(), sender=pseudonym(sender_id), channel=channel, topic=topic,
                          city=city, language=language, answered=answered,
                          text=None if answered or not text else mask_digits(text)[:MAX_TEXT]))
+
+
+def forget(session: Session, sender_id: str) -> int:
+    """Delete every question recorded for `sender_id`; how many."""
+    return session.execute(delete(Question).where(Question.sender == pseudonym(sender_id))).rowcount
+
+
+def purge(session: Session, older_than_seconds: float) -> int:
+    """Delete the questions recorded longer ago than the cutoff; how many."""
+    cutoff = datetime.utcnow() - timedelta(seconds=older_than_seconds)
+    return session.execute(delete(Question).where(Question.at < cutoff)).rowcount

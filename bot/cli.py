@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 import yaml
 from sqlalchemy import func, select
 
-from bot import db, loader, report, settings, staff
+from bot import analytics, conversations, db, loader, report, settings, staff
 from bot.texts import Texts
 from bot.models import Centre
 
@@ -144,6 +144,25 @@ def telegram_set_webhook(args: argparse.Namespace) -> int:
     return 1
 
 
+_AGE = re.compile(r"^(\d+)\s*([dhm])$")
+_AGE_SECONDS = {"d": 86400, "h": 3600, "m": 60}
+
+
+def privacy_purge(args: argparse.Namespace) -> int:
+    """Delete the conversations, and the questions kept for the report, older than --older-than."""
+    match = _AGE.match(args.older_than.strip().lower())
+    if not match:
+        print(f"--older-than: {args.older_than!r} is not like 90d, 12h or 30m", file=sys.stderr)
+        return 2
+    seconds = int(match[1]) * _AGE_SECONDS[match[2]]
+    url = conversations.tracker_store_url(Path(args.endpoints))
+    deleted = conversations.purge(url, seconds) if url else 0
+    with db.session() as session:
+        questions = analytics.purge(session, seconds)
+    print(f"deleted {deleted} conversations and {questions} report entries older than {args.older_than}")
+    return 0
+
+
 def wait_for(args: argparse.Namespace) -> int:
     """Wait until a URL answers (for the action server to be up)."""
     deadline = time.monotonic() + args.timeout
@@ -227,6 +246,13 @@ def parser() -> argparse.ArgumentParser:
     webhook.add_argument("url")
     webhook.add_argument("--base-url", help="another Bot API server (default: Telegram's)")
     webhook.set_defaults(run=telegram_set_webhook)
+
+    privacy = commands.add_parser("privacy", help="personal data").add_subparsers(dest="subcommand", required=True)
+    purge = privacy.add_parser("purge", help="delete conversations older than an age (e.g. 90d)")
+    purge.add_argument("--older-than", required=True, metavar="AGE")
+    purge.add_argument("--endpoints", default=str(settings.PROJECT_ROOT / "endpoints.yml"),
+                       help="endpoints file naming the tracker store")
+    purge.set_defaults(run=privacy_purge)
 
     wait = commands.add_parser("wait-for", help="wait until a URL answers")
     wait.add_argument("url")
