@@ -7,6 +7,7 @@ import hmac
 import os
 import re
 import secrets
+from typing import Optional
 
 from bot import settings
 
@@ -33,3 +34,23 @@ def pseudonym(sender_id: str) -> str:
 def mask_digits(text: str) -> str:
     """`text` with every digit replaced by #, so no phone or document number is kept."""
     return _DIGITS.sub("#", text)
+
+
+def staff_token(telegram_user_id: object) -> Optional[str]:
+    """A token vouching that a message really came through Telegram from this user id (None without an id).
+
+    The Telegram channel adds it to the message metadata; actions trust a user id
+    only with a matching token, so no other channel can claim to be staff.
+    """
+    if telegram_user_id is None:
+        return None
+    return hmac.new(_key(), f"telegram-user:{telegram_user_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def verified_telegram_user(metadata: Optional[dict]) -> Optional[str]:
+    """The Telegram user id of a message's metadata when its staff token matches, else None."""
+    metadata = metadata or {}
+    user, token = metadata.get("telegram_user_id"), metadata.get("staff_token")
+    if user is None or not isinstance(token, str):
+        return None
+    return str(user) if hmac.compare_digest(token, staff_token(user) or "") else None

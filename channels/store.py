@@ -1,4 +1,4 @@
-"""A small string key-value memory with expiry, shared by `dedup` and `buttons`.
+"""A small string key-value memory with expiry, shared by `dedup`, `buttons` and `guard`.
 
 In memory (bounded, per process) by default; in Redis when BOT_REDIS_URL is set,
 so that several servers share it. Redis trouble is logged and never raised:
@@ -34,6 +34,9 @@ class Store(Protocol):
     async def get(self, key: str) -> Optional[str]:
         """The value of `key`, or None when absent or expired."""
 
+    async def incr(self, key: str) -> int:
+        """Add one to the counter `key` (which expires `ttl` after its first count); the new count."""
+
 
 class MemoryStore:
     """A Store in this process: at most `max_items` keys, each kept `ttl` seconds."""
@@ -56,6 +59,16 @@ class MemoryStore:
     async def get(self, key: str) -> Optional[str]:
         """The value of `key`, or None when absent or expired."""
         return self._live(key)
+
+    async def incr(self, key: str) -> int:
+        """Add one to the counter `key` (which expires `ttl` after its first count); the new count."""
+        item = self._items.get(key)
+        if item is None or item[0] <= time.monotonic():
+            self._set(key, "1")
+            return 1
+        count = int(item[1]) + 1
+        self._items[key] = (item[0], str(count))
+        return count
 
     def _live(self, key: str) -> Optional[str]:
         item = self._items.get(key)
@@ -104,6 +117,17 @@ class RedisStore:
             logger.warning("Redis GET failed (%s); %r taken as absent", error, key)
             return None
         return value.decode("utf-8") if value is not None else None
+
+
+    async def incr(self, key: str) -> int:
+        """Add one to the counter `key` (expiring `ttl` after its first count); 1 when Redis fails."""
+        try:
+            async with self._redis.pipeline(transaction=True) as pipe:
+                count, _ = await pipe.incr(self.prefix + key).expire(self.prefix + key, self.ttl, nx=True).execute()
+            return int(count)
+        except (RedisError, OSError) as error:
+            logger.warning("Redis INCR failed (%s); %r not counted", error, key)
+            return 1
 
 
 def open_store(namespace: str, ttl: float, max_items: int) -> Store:

@@ -32,7 +32,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from channels import inbound
+from bot.privacy import staff_token
+from channels import guard, inbound
 from channels.buttons import CallbackData, payload_of, title_of
 from channels.dedup import Dedup
 from channels.splitting import TELEGRAM_LIMIT, split_text, utf16_length
@@ -98,6 +99,12 @@ class TelegramOutput(OutputChannel):
     def __init__(self, bot: Bot, callback_data: CallbackData) -> None:
         self.bot = bot
         self.callback_data = callback_data
+        self.sent = 0  # replies handed to this output channel
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send one of Rasa's replies (text, buttons, image, custom), counting it."""
+        self.sent += 1
+        await super().send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """sendMessage with `text`, in pieces of at most 4096 UTF-16 units (nothing for blank text)."""
@@ -231,6 +238,7 @@ class TelegramInput(InputChannel):
         self.secret_token = secret_token.encode("utf-8")
         self.dedup = Dedup(f"telegram:{access_token.split(':', 1)[0]}")
         self.callback_data = CallbackData()
+        self.rate_limit = guard.RateLimit("telegram")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which handles the update before answering.
@@ -271,14 +279,21 @@ class TelegramInput(InputChannel):
             text = await self.callback_data.decode(text)
         if not text:
             return
+        output = self.get_output_channel()
+        if not await self.rate_limit.allow(incoming.chat_id):
+            await output.send_text_message(incoming.chat_id, guard.too_many(text))
+            return
         metadata = {"channel": "telegram", "telegram_user_id": incoming.user_id,
-                    "language_code": incoming.language_code}
-        message = UserMessage(text, self.get_output_channel(), incoming.chat_id, input_channel=self.name(),
+                    "language_code": incoming.language_code,
+                    "staff_token": staff_token(incoming.user_id)}
+        message = UserMessage(text, output, incoming.chat_id, input_channel=self.name(),
                               message_id=str(update_id), metadata=metadata)
         try:
             await on_new_message(message)
         except Exception:  # the agent failed: Telegram must still get its 200, or it redelivers forever
             logger.exception("Telegram update %s: handling failed", update_id)
+        if not output.sent:
+            await output.send_text_message(incoming.chat_id, guard.apology(text))
 
     def get_output_channel(self) -> TelegramOutput:
         """An output channel sending through this channel's bot (Rasa also uses it for proactive messages)."""

@@ -21,7 +21,8 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from channels import inbound
+from bot.privacy import pseudonym
+from channels import guard, inbound
 from channels.buttons import ButtonMemory, numbered_list, payload_of
 from channels.dedup import Dedup
 from channels.splitting import WHATSAPP_LIMIT, split_text
@@ -67,6 +68,7 @@ class WhatsAppInput(InputChannel):
         self.validator = RequestValidator(auth_token)
         self.dedup = Dedup(f"whatsapp:{account_sid}")
         self.buttons = ButtonMemory("whatsapp")
+        self.rate_limit = guard.RateLimit("whatsapp")
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which answers each message with the reply as TwiML.
@@ -100,6 +102,10 @@ class WhatsAppInput(InputChannel):
             text = inbound.from_twilio(form)
             if text is None:
                 return _twiml(MessagingResponse())
+            if not await self.rate_limit.allow(sender):
+                twiml = MessagingResponse()
+                twiml.message(guard.too_many(text))
+                return _twiml(twiml)
             collector = CollectingOutputChannel()
             message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
                                   input_channel=self.name(), message_id=sid,
@@ -107,7 +113,9 @@ class WhatsAppInput(InputChannel):
             try:
                 await on_new_message(message)
             except Exception:  # the agent failed: answer with what it said so far, never a 500
-                logger.exception("WhatsApp message %s from %s: handling failed", sid, sender)
+                logger.exception("WhatsApp message %s from %s: handling failed", sid, pseudonym(sender))
+            if not collector.messages:
+                collector.messages.append({"text": guard.apology(text)})
             twiml, payloads = render(collector.messages)
             await self.buttons.remember(sender, payloads)
             return _twiml(twiml)

@@ -10,7 +10,9 @@ from channel_harness import (LONG_PAYLOAD, SECRET_HEADER, TELEGRAM_SECRET, TELEG
                              BackgroundLoop, FakeBotApi, Response, StubAgent, callback_update, closed_port, http,
                              long_text, serve, telegram_update)
 
+from bot.privacy import staff_token
 from channels.setup_webhook import ALLOWED_UPDATES, set_webhook
+from channels.guard import RATE_LIMIT
 from channels.splitting import utf16_length
 from channels.telegram import TelegramInput
 
@@ -52,7 +54,8 @@ def test_a_text_is_handled_and_answered_before_the_webhook_returns(server, fake_
     [message] = agent.received("1001")
     assert message.text == "Hola"
     assert message.input_channel == "telegram"
-    assert message.metadata == {"channel": "telegram", "telegram_user_id": 1001, "language_code": "es"}
+    assert message.metadata == {"channel": "telegram", "telegram_user_id": 1001, "language_code": "es",
+                                "staff_token": staff_token(1001)}
     assert texts(fake_api, 1001) == ["echo: Hola"]
 
 
@@ -115,7 +118,8 @@ def test_a_callback_query_is_answered_then_handled_as_the_users_message(server, 
                 if call.params.get("callback_query_id") == "cbq-1010"]
     [message] = agent.received("1010")
     assert message.text == "/service_legal"
-    assert message.metadata == {"channel": "telegram", "telegram_user_id": 1010, "language_code": "en"}
+    assert message.metadata == {"channel": "telegram", "telegram_user_id": 1010, "language_code": "en",
+                                "staff_token": staff_token(1010)}
     [reply] = fake_api.to(1010, "sendMessage")
     assert answer.at <= reply.at
 
@@ -271,3 +275,17 @@ def test_the_token_is_appended_to_base_url(fake_api, server):
 def test_credentials_without_a_secret_token_are_refused():
     with pytest.raises(ValueError):
         TelegramInput.from_credentials({"access_token": TELEGRAM_TOKEN, "secret_token": ""})
+
+
+def test_no_reply_at_all_becomes_an_apology(server, fake_api, agent):
+    assert post(server, telegram_update(1031, text="silent")).status == 200
+    assert post(server, telegram_update(1032, text="crash")).status == 200
+    assert "problema técnico" in texts(fake_api, 1031)[0]
+    assert "problema técnico" in texts(fake_api, 1032)[0]
+
+
+def test_a_flood_from_one_chat_is_answered_politely_not_processed(server, fake_api, agent):
+    for number in range(RATE_LIMIT + 3):
+        assert post(server, telegram_update(1034, text=f"hola {number}")).status == 200
+    assert len(agent.received("1034")) == RATE_LIMIT
+    assert sum("muchos mensajes" in text for text in texts(fake_api, 1034)) == 3

@@ -11,6 +11,7 @@ from channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, Backgr
                              long_text, serve, twilio_form)
 from twilio.request_validator import RequestValidator
 
+from channels.guard import RATE_LIMIT
 from channels.whatsapp import WhatsAppInput
 
 PATH = "/webhooks/whatsapp/webhook"
@@ -151,9 +152,19 @@ def test_characters_xml_cannot_carry_are_dropped_from_the_reply(server):
     assert messages(post(server, twilio_form("a\x01b\x1fc", "whatsapp:+573000000016"))) == ["echo: abc"]
 
 
-def test_an_agent_failure_is_200_with_an_empty_response(server, agent):
-    response = post(server, twilio_form("crash", "whatsapp:+573000000017"))
-    assert response.status == 200 and messages(response) == []
+def test_an_agent_failure_or_silence_is_200_with_an_apology(server, agent):
+    for body, sender in (("crash", "whatsapp:+573000000017"), ("silent", "whatsapp:+573000000027")):
+        response = post(server, twilio_form(body, sender))
+        assert response.status == 200
+        [apology] = messages(response)
+        assert "problema técnico" in apology and "123" in apology
+
+
+def test_a_flood_from_one_sender_is_answered_politely_not_processed(server, agent):
+    sender = "whatsapp:+573000000028"
+    replies = [messages(post(server, twilio_form(f"hola {n}", sender))) for n in range(RATE_LIMIT + 2)]
+    assert len(agent.received(sender)) == RATE_LIMIT
+    assert all("muchos mensajes" in reply[0] for reply in replies[RATE_LIMIT:])
 
 
 def test_behind_a_proxy_the_url_is_rebuilt_from_forwarded_headers(server, agent):

@@ -1,0 +1,77 @@
+"""Timing the directory questions that answer users (bot.queries) on the generated directory."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from bot import db, queries
+from bot.bench.directory import City
+from bot.bench.stats import Latency, latency
+from bot.categories import CATEGORIES
+from bot.normalise import fold
+
+Call = Callable[[Session], object]
+
+
+def _calls(cities: list[City], rng: random.Random) -> dict[str, Callable[[], Call]]:
+    """For each question, a maker of one random call of it (a city written as users write it, a category...)."""
+    categories = list(CATEGORIES)
+
+    def city() -> str:
+        name = rng.choice(cities).name
+        return fold(name) if rng.random() < 0.5 else name
+
+    def events() -> Call:
+        start = datetime.now().replace(microsecond=0)
+        name, days = city(), rng.choice((1, 2, 7, 30))
+        return lambda session: queries.upcoming_events(session, name, start, start + timedelta(days=days))
+
+    def nearest() -> Call:
+        place = rng.choice(cities)
+        latitude, longitude = place.latitude + rng.uniform(-1, 1), place.longitude + rng.uniform(-1, 1)
+        return lambda session: queries.nearest_centres(session, latitude, longitude)
+
+    def bind(function: Callable, *makers: Callable[[], object]) -> Callable[[], Call]:
+        def make() -> Call:
+            arguments = [maker() for maker in makers]
+            return lambda session: function(session, *arguments)
+        return make
+
+    return {
+        "centres_in(city)": bind(queries.centres_in, city),
+        "nearest_centres(lat, lon)": nearest,
+        "services_in(city)": bind(queries.services_in, city),
+        "services_in(city, [category])": bind(queries.services_in, city, lambda: [rng.choice(categories)]),
+        "cities_with([category])": bind(queries.cities_with, lambda: [rng.choice(categories)]),
+        "cities_with() (centres)": bind(queries.cities_with),
+        "upcoming_events(city, window)": events,
+        "country_of(city)": bind(queries.country_of, city),
+    }
+
+
+def time_queries(url: str, cities: list[City], calls: int = 1000, warmup: int = 20,
+                 seed: int = 11) -> dict[str, Latency]:
+    """p50/p95 of `calls` random calls of each question, each in a fresh session as an action makes one.
+
+    Only the call is timed (with reading its rows into objects), not opening
+    or committing the session; `warmup` calls of each are made first and not counted.
+    """
+    rng = random.Random(seed)
+    results = {}
+    for name, make in _calls(cities, rng).items():
+        durations = []
+        for number in range(warmup + calls):
+            call = make()
+            with db.session(url) as session:
+                started = time.perf_counter()
+                call(session)
+                elapsed = time.perf_counter() - started
+            if number >= warmup:
+                durations.append(elapsed)
+        results[name] = latency(durations)
+    return results

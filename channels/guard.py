@@ -1,0 +1,39 @@
+"""What protects every channel's users and server: a per-sender rate limit, and never a silent reply.
+
+- More than RATE_LIMIT messages from one sender within RATE_WINDOW_S seconds
+  are answered with a polite "wait a minute" instead of being processed.
+- When handling a message produced no reply at all (the action server is down,
+  the model failed), the user gets a short apology with a general contact.
+Both texts come from domain.yml, in the language the message is written in
+(Spanish when that cannot be told).
+"""
+
+from __future__ import annotations
+
+from bot.language import detect
+from bot.texts import Texts
+from channels.store import open_store
+
+RATE_LIMIT = 20
+RATE_WINDOW_S = 60
+
+
+class RateLimit:
+    """At most RATE_LIMIT messages a sender per RATE_WINDOW_S (per process, or shared through Redis)."""
+
+    def __init__(self, namespace: str) -> None:
+        self._store = open_store(f"rate:{namespace}", RATE_WINDOW_S, 100_000)
+
+    async def allow(self, sender: str) -> bool:
+        """Count one message from `sender`; False when they are over the limit."""
+        return await self._store.incr(sender) <= RATE_LIMIT
+
+
+def too_many(text: str) -> str:
+    """The polite answer to a flood, in the language of `text`."""
+    return Texts(detect(text))("text_too_many")
+
+
+def apology(text: str) -> str:
+    """The answer when nothing else could be said, in the language of `text`."""
+    return Texts(detect(text))("text_error")
