@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
+from actions.staff import staff_member
 from bot import queries, replies
 from bot.events_window import parse_window
 from bot.replies import Reply
@@ -24,7 +25,8 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int)
     if request == "contact":
         return replies.contact_reply(session, texts, city)
     if request == "service":
-        return replies.services_reply(session, texts, city, tracker.get_slot("category"), page)
+        return replies.services_reply(session, texts, city, tracker.get_slot("category"), page,
+                                      staff=staff_member(session, tracker) is not None)
     if request == "events":
         window = parse_window(tracker.get_slot("when"), queries.local_now(session, city))
         return replies.events_reply(session, texts, city, window, page)

@@ -6,6 +6,10 @@ or, when they end in ``*``, as word prefixes.
 
 from __future__ import annotations
 
+import re
+
+from bot.normalise import fold
+
 CATEGORIES: dict[str, tuple[str, ...]] = {
     "legal": ("abogad*", "juridic*", "legal*", "lawyer*", "asesoria legal", "refugio", "asilo",
               "asylum", "refugee status", "derechos", "rights", "attorney"),
@@ -30,3 +34,17 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "children": ("nino*", "nina*", "ninez", "infancia", "child*", "kid*", "guarderia*", "daycare",
                  "nursery", "bebe*", "baby", "babies", "hijo*", "hija*", "infantil"),
 }
+
+
+def _keyword_pattern(words: tuple[str, ...]) -> re.Pattern:
+    parts = [re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word) for word in words]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+
+
+_CATEGORY_PATTERNS = {name: _keyword_pattern(words) for name, words in CATEGORIES.items()}
+
+
+def categories_in(text: str) -> list[str]:
+    """The service categories whose words appear in `text`."""
+    folded = fold(text)
+    return [name for name, pattern in _CATEGORY_PATTERNS.items() if pattern.search(folded)]

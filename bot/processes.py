@@ -66,6 +66,29 @@ def stop_group(process: subprocess.Popen, grace: float = 15) -> None:
         process.wait()
 
 
+def run_in_group(args: list[str], *, cwd: Path, env: dict, log: Path, timeout: float) -> float:
+    """Run a command to its end in a process group of its own, its output appended to `log`; the seconds it took.
+
+    RuntimeError (with the end of the log) when it exits non-zero or outlasts
+    `timeout`; if it is interrupted or times out, its whole process group is stopped.
+    """
+    started = time.monotonic()
+    with log.open("ab") as out:
+        process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        code = process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        code = None
+    finally:
+        stop_group(process)
+    if code != 0:
+        tail = log.read_text("utf-8", "replace")[-3000:]
+        outcome = f"exited with {code}" if code is not None else f"did not finish in {timeout:.0f} s"
+        raise RuntimeError(f"{' '.join(args[:3])} {outcome}:\n{tail}")
+    return time.monotonic() - started
+
+
 class Servers:
     """A Rasa server with the given credentials and tracker store, and (by default) the project's action server.
 

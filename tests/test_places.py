@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from bot import loader
-from bot.nlu.components import categories_in
+from bot.categories import categories_in
 from bot.places import NameIndex
 
 

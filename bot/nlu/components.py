@@ -8,7 +8,6 @@ the classifier sees), `DirectoryEntityExtractor` after the classifiers, and
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -23,7 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import language, safety
-from bot.categories import CATEGORIES
+from bot.categories import categories_in
 from bot.places import NameIndex
 from bot.normalise import fold
 
@@ -105,20 +104,6 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
 def _plausible_city(value: Any) -> bool:
     folded = fold(str(value))
     return len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
-
-
-def _keyword_pattern(words: tuple[str, ...]) -> re.Pattern:
-    parts = [re.escape(word[:-1]) + r"\w*" if word.endswith("*") else re.escape(word) for word in words]
-    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
-
-
-_CATEGORY_PATTERNS = {name: _keyword_pattern(words) for name, words in CATEGORIES.items()}
-
-
-def categories_in(text: str) -> list[str]:
-    """The service categories whose words appear in `text`."""
-    folded = fold(text)
-    return [name for name, pattern in _CATEGORY_PATTERNS.items() if pattern.search(folded)]
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

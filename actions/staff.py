@@ -1,0 +1,268 @@
+"""Staff abilities on Telegram: the demand report, and publishing, cancelling and changing directory records.
+
+A staff member is a Telegram user id recorded with `python -m bot staff add`,
+vouched for by the Telegram channel's staff token; anyone else, and every
+WhatsApp sender, is refused politely and changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from abc import ABC, abstractmethod
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.orm import Session
+
+from actions.base import DirectoryAction
+from bot import db, queries, report, staff, staff_changes
+from bot.categories import CATEGORIES
+from bot.models import Centre, Event, Staff
+from bot.normalise import fold
+from bot.privacy import verified_telegram_user
+from bot.replies import Reply, event_card, hours_text, localised
+from bot.texts import Texts
+
+FORM_SLOTS = {"publish_event": ["event_title", "event_place", "event_when", "event_category", "event_description"],
+              "cancel_event": ["event_ref"], "update_centre": ["centre_ref", "centre_field", "centre_value"]}
+_MONTH = re.compile(r"\b30\b|\bmes\b|\bmonth\b|\bmensual\b|\bmonthly\b")
+_HOURS_WORDS = re.compile(r"\b(?:horario\w*|hora\w*|hours?|schedule|abre|open\w*)\b")
+_PHONE_WORDS = re.compile(r"\b(?:telefono\w*|phone|numero|number|tel|celular|whatsapp)\b")
+
+
+def staff_member(session: Session, tracker: Tracker) -> Optional[Staff]:
+    """The staff member who wrote the latest message, if it came through Telegram from one."""
+    return staff.find(session, verified_telegram_user(tracker.latest_message.get("metadata")))
+
+
+def _refusal(texts: Texts) -> Reply:
+    reply = Reply()
+    reply.say(texts("text_staff_only"))
+    return reply
+
+
+def _reset() -> List[Dict[Text, Any]]:
+    return [SlotSet(slot, None) for slots in FORM_SLOTS.values() for slot in slots] + [SlotSet("is_staff", None)]
+
+
+class ActionReport(DirectoryAction):
+    """The demand report for 7 days (or 30 when asked), as text and a chart; refused to anyone but staff."""
+
+    def name(self) -> Text:
+        return "action_report"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        if staff_member(session, tracker) is None:
+            return _refusal(texts), []
+        days = 30 if _MONTH.search(fold(tracker.latest_message.get("text") or "")) else 7
+        data = report.demand(session, days)
+        reply = Reply()
+        reply.say(report.summary(data, texts))
+        chart = base64.b64encode(report.chart(data, texts)).decode("ascii")
+        reply.messages.append({"json_message": {"photo_bytes_b64": chart, "caption": texts("text_report_sent")}})
+        return reply, []
+
+
+class ActionCheckStaff(DirectoryAction):
+    """Sets `is_staff` and the task asked for; to anyone else, says politely that only staff can do this."""
+
+    def name(self) -> Text:
+        return "action_check_staff"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        if staff_member(session, tracker) is None:
+            return _refusal(texts), [SlotSet("is_staff", False)]
+        task = (tracker.latest_message.get("intent") or {}).get("name")
+        return Reply(), [SlotSet("is_staff", True), SlotSet("staff_task", task if task in FORM_SLOTS else None)]
+
+
+class _AskSlot(DirectoryAction, ABC):
+    """Asks for one slot of a staff form with its text from domain.yml."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str:
+        """The slot asked for."""
+
+    def name(self) -> Text:
+        return f"action_ask_{self.slot}"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        reply = Reply()
+        reply.say(texts(f"text_ask_{self.slot}"))
+        return reply, []
+
+
+for _slot in (slot for slots in FORM_SLOTS.values() for slot in slots):
+    globals()[f"AskSlot_{_slot}"] = type(f"AskSlot_{_slot}", (_AskSlot,), {"slot": _slot, "__module__": __name__})
+
+
+def _read_field(text: str) -> Optional[str]:
+    folded = fold(text)
+    if _HOURS_WORDS.search(folded):
+        return "hours"
+    if _PHONE_WORDS.search(folded):
+        return "phone"
+    return None
+
+
+def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, slot: str,
+             **values: Any) -> Dict[Text, Any]:
+    """Say what is wrong with an answer, in the user's language, and leave the slot to be asked again."""
+    dispatcher.utter_message(text=Texts(tracker.get_slot("language"))(text, **values))
+    return {slot: None}
+
+
+class ValidateEventForm(FormValidationAction):
+    """Validates a new event: a place that exists, a future date, a known category."""
+
+    def name(self) -> Text:
+        return "validate_event_form"
+
+    def validate_event_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        with db.session() as session:
+            if staff_changes.read_place(session, str(value)) is None:
+                return _invalid(dispatcher, tracker, "text_invalid_place", "event_place")
+        return {"event_place": str(value)}
+
+    def validate_event_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[Text, Any]:
+        with db.session() as session:
+            place = staff_changes.read_place(session, tracker.get_slot("event_place") or "")
+            now = queries.local_now(session, place.city if place else "")
+        if staff_changes.read_when(str(value), now) is None:
+            return _invalid(dispatcher, tracker, "text_invalid_when", "event_when")
+        return {"event_when": str(value)}
+
+    def validate_event_category(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                domain: DomainDict) -> Dict[Text, Any]:
+        category = staff_changes.read_category(str(value))
+        if category is None:
+            return _invalid(dispatcher, tracker, "text_invalid_category", "event_category",
+                                 categories=", ".join(CATEGORIES))
+        return {"event_category": category}
+
+
+class ValidateCancelForm(FormValidationAction):
+    """Validates the event to cancel: an upcoming event with that title."""
+
+    def name(self) -> Text:
+        return "validate_cancel_form"
+
+    def validate_event_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                           domain: DomainDict) -> Dict[Text, Any]:
+        with db.session() as session:
+            event = staff_changes.find_event(session, str(value), queries.local_now(session, ""))
+            if event is None:
+                return _invalid(dispatcher, tracker, "text_invalid_event_ref", "event_ref")
+            return {"event_ref": event.id}
+
+
+class ValidateCentreForm(FormValidationAction):
+    """Validates a centre change: a centre that exists, hours or phone, and a readable new value."""
+
+    def name(self) -> Text:
+        return "validate_centre_form"
+
+    def validate_centre_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                            domain: DomainDict) -> Dict[Text, Any]:
+        with db.session() as session:
+            centre = staff_changes.find_centre(session, str(value))
+            if centre is None:
+                return _invalid(dispatcher, tracker, "text_invalid_centre_ref", "centre_ref")
+            return {"centre_ref": centre.id}
+
+    def validate_centre_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        field = _read_field(str(value))
+        if field is None:
+            return _invalid(dispatcher, tracker, "text_invalid_centre_field", "centre_field")
+        return {"centre_field": field}
+
+    def validate_centre_value(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                              domain: DomainDict) -> Dict[Text, Any]:
+        if tracker.get_slot("centre_field") == "hours":
+            if staff_changes.read_hours(str(value)) is None:
+                return _invalid(dispatcher, tracker, "text_invalid_hours", "centre_value")
+        elif staff_changes.read_phone(str(value)) is None:
+            return _invalid(dispatcher, tracker, "text_invalid_phone", "centre_value")
+        return {"centre_value": str(value)}
+
+
+class ActionConfirmChange(DirectoryAction):
+    """Repeats the change back and asks to confirm it."""
+
+    def name(self) -> Text:
+        return "action_confirm_change"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        task, reply = tracker.get_slot("staff_task"), Reply()
+        if task == "publish_event":
+            place = staff_changes.read_place(session, tracker.get_slot("event_place"))
+            starts = staff_changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
+            lines = [f"*{tracker.get_slot('event_title')}*", f"🗓️ {starts:%Y-%m-%d %H:%M}",
+                     f"📍 {place.describe(texts.language)}",
+                     texts(f"text_category_{tracker.get_slot('event_category')}")]
+            description = staff_changes.read_description(tracker.get_slot("event_description") or "")
+            if description:
+                lines.append(description)
+            name = "text_confirm_publish"
+            reply.say(texts(name, card="\n".join(lines)), texts.buttons(name))
+        elif task == "cancel_event":
+            event = session.get(Event, tracker.get_slot("event_ref"))
+            reply.say(texts("text_confirm_cancel", card=event_card(texts, event)), texts.buttons("text_confirm_cancel"))
+        else:
+            centre = session.get(Centre, tracker.get_slot("centre_ref"))
+            field, value = tracker.get_slot("centre_field"), tracker.get_slot("centre_value")
+            before, after = ((hours_text(texts, centre.hours), hours_text(texts, staff_changes.read_hours(value)))
+                             if field == "hours" else (centre.phone or "—", staff_changes.read_phone(value)))
+            reply.say(texts("text_confirm_update", field=texts(f"text_field_{field}"),
+                            centre=localised(centre.name, texts.language), before=before, after=after),
+                      texts.buttons("text_confirm_update"))
+        return reply, []
+
+
+class ActionApplyChange(DirectoryAction):
+    """Makes the confirmed change in the directory, recorded with who made it."""
+
+    def name(self) -> Text:
+        return "action_apply_change"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        member = staff_member(session, tracker)
+        if member is None:
+            return _refusal(texts), _reset()
+        task, reply = tracker.get_slot("staff_task"), Reply()
+        if task == "publish_event":
+            place = staff_changes.read_place(session, tracker.get_slot("event_place"))
+            starts = staff_changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
+            staff_changes.publish_event(session, member, tracker.get_slot("event_title"), place, starts,
+                                        tracker.get_slot("event_category"),
+                                        staff_changes.read_description(tracker.get_slot("event_description") or ""))
+            reply.say(texts("text_published", city=place.city))
+        elif task == "cancel_event":
+            staff_changes.cancel_event(session, member, tracker.get_slot("event_ref"))
+            reply.say(texts("text_event_cancelled"))
+        else:
+            field, value = tracker.get_slot("centre_field"), tracker.get_slot("centre_value")
+            parsed = staff_changes.read_hours(value) if field == "hours" else staff_changes.read_phone(value)
+            centre = staff_changes.update_centre(session, member, tracker.get_slot("centre_ref"), field, parsed)
+            reply.say(texts("text_centre_updated", centre=localised(centre.name, texts.language)))
+        return reply, _reset()
+
+
+class ActionDiscardChange(DirectoryAction):
+    """Drops the change being prepared; nothing in the directory changes."""
+
+    def name(self) -> Text:
+        return "action_discard_change"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        reply = Reply()
+        reply.say(texts("text_change_discarded"))
+        return reply, _reset()

@@ -1,0 +1,120 @@
+"""`python -m bot.bench` (`make bench`): measure everything once and write docs/benchmarks.md.
+
+All traffic stays on 127.0.0.1; everything is made in a temporary directory
+that is removed at the end, and every server is stopped (by process group)
+even when a step fails or the run is interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import sys
+import tempfile
+import time
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from bot.bench import directory as generated
+from bot.bench.floor import write_project
+from bot.bench.load import RestChannel, WhatsAppChannel
+from bot.bench.measure import Plan, measure
+from bot.bench.nlu_eval import evaluate
+from bot.bench.query_timing import time_queries
+from bot.bench.report import Results, machine, render
+from bot.bench.traffic import conversations
+from bot.bench.training import train
+from bot.processes import Servers
+from bot.settings import PROJECT_ROOT
+
+OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
+QUERY_CALLS = 500
+PLAN = Plan(sequential_turns=200, concurrent_turns=400, senders=20, warmup_turns=20)
+WHATSAPP_NUMBER = "whatsapp:+14155238886"
+ACCOUNT_SID = "AC" + "0" * 32
+
+
+class _Clock:
+    """Elapsed time since the run began, for progress lines on stderr."""
+
+    def __init__(self) -> None:
+        self.began = time.monotonic()
+
+    def elapsed(self) -> float:
+        """Seconds since the run began."""
+        return time.monotonic() - self.began
+
+    def step(self, what: str) -> None:
+        """Say on stderr which step starts now."""
+        print(f"[bench {self.elapsed():6.0f} s] {what}", file=sys.stderr, flush=True)
+
+
+def _stop_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def run(work: Path, clock: _Clock) -> Results:
+    """Every measurement, in order, with its files under `work`; the results."""
+    started = datetime.now()
+    url = f"sqlite:///{work / 'directory.db'}"
+    env = dict(os.environ, BOT_DATABASE_URL=url)
+
+    clock.step("generating and loading the directory")
+    directory = generated.generate()
+    began = time.monotonic()
+    generated.load(directory, url)
+    load_seconds = time.monotonic() - began
+
+    clock.step(f"timing directory queries ({QUERY_CALLS} calls each)")
+    queries = time_queries(url, directory.cities, calls=QUERY_CALLS)
+
+    stream = partial(conversations, directory.cities)
+    clock.step("project: starting servers and running the load (REST and WhatsApp)")
+    served = work / "project"
+    served.mkdir()
+    token = secrets.token_hex(16)
+    credentials = {"rest": None, "channels.whatsapp.WhatsAppInput": {
+        "account_sid": ACCOUNT_SID, "auth_token": token, "whatsapp_number": WHATSAPP_NUMBER}}
+    servers = Servers(served, url, credentials, tracker_db=served / "tracker.db")
+    project = measure(servers, [RestChannel(servers.url, "project"),
+                                WhatsAppChannel(servers.url, ACCOUNT_SID, token, WHATSAPP_NUMBER)], stream, PLAN)
+
+    clock.step("floor: training the trivial bot")
+    floor_project = write_project(work / "floor")
+    floor_model, floor_training = train(["train"], project=floor_project, out=work / "floor-model", name="floor",
+                                        log=work / "floor-train.log", env=env)
+    clock.step("floor: starting its server and running the load (REST)")
+    floor_served = work / "floor-run"
+    floor_served.mkdir()
+    floor_servers = Servers(floor_served, None, tracker_db=floor_served / "tracker.db", project=floor_project,
+                            model=floor_model, actions=False, tracker_type="sql")
+    floor = measure(floor_servers, [RestChannel(floor_servers.url, "floor")], stream, PLAN)
+
+    clock.step("training the project's model from scratch")
+    _, training_seconds = train(["train"], project=PROJECT_ROOT, out=work / "project-model", name="project",
+                                log=work / "project-train.log", env=env)
+
+    clock.step("intent F1: training on 80% of data/nlu, parsing the other 20%")
+    nlu = evaluate(work / "nlu", env)
+
+    return Results(started=started, total_seconds=clock.elapsed(), machine=machine(),
+                   directory=directory.counts, cities=len(directory.cities), directory_load_seconds=load_seconds,
+                   query_calls=QUERY_CALLS, queries=queries, plan=PLAN, project=project, floor=floor,
+                   floor_training_seconds=floor_training, training_seconds=training_seconds, nlu=nlu)
+
+
+def main() -> None:
+    """Run the benchmark once and write docs/benchmarks.md; exits non-zero (writing nothing) if a step fails."""
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    clock = _Clock()
+    with tempfile.TemporaryDirectory(prefix="bench-") as name:
+        results = run(Path(name), clock)
+    OUTPUT.parent.mkdir(exist_ok=True)
+    OUTPUT.write_text(render(results), "utf-8")
+    clock.step(f"wrote {OUTPUT.relative_to(PROJECT_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
