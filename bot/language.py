@@ -143,6 +143,11 @@ def _langdetect(text: str) -> Optional[str]:
     return best.lang if best.lang in ("es", "en") and best.prob >= CONFIDENT else None
 
 
+def warm_up() -> None:
+    """Load langdetect's language profiles now (about a second), not on someone's first long message."""
+    _factory()
+
+
 @functools.lru_cache(maxsize=1)
 def _factory() -> DetectorFactory:
     DetectorFactory.seed = 0

@@ -17,10 +17,13 @@ import yaml
 from bot.settings import DEFAULT_LANGUAGE, PROJECT_ROOT
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.lru_cache(maxsize=1)
 def project_texts() -> dict:
     """The responses and texts of the project's domain.yml, by name."""
-    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text("utf-8"))
+    domain = yaml.load((PROJECT_ROOT / "domain.yml").read_text("utf-8"), Loader=_LOADER)
     return {**domain["responses"], **domain.get("texts", {})}
 
 

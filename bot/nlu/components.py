@@ -38,7 +38,12 @@ class _Stateless(GraphComponent):
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> GraphComponent:
-        return cls(config)
+        component = cls(config)
+        component.warm_up()
+        return component
+
+    def warm_up(self) -> None:
+        """Load what the first message would otherwise wait for."""
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -60,6 +65,10 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
     language. A clause that only asks to switch language is taken out of the
     text the classifier sees, so the rest of the message is still understood.
     """
+
+    def warm_up(self) -> None:
+        language.warm_up()
+        _NAMES.names()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
