@@ -17,7 +17,7 @@ Base = declarative_base()
 class Country(Base):
     """A country: its timezone and emergency lines."""
 
-    __tablename__ = "countries"
+    __tablename__ = "directory_countries"
     key = Column(String(100), primary_key=True)  # folded name
     name = Column(String(200), nullable=False)
     timezone = Column(String(64), nullable=False)
@@ -28,12 +28,12 @@ class Country(Base):
 class Centre(Base):
     """An integration centre."""
 
-    __tablename__ = "centres"
+    __tablename__ = "directory_centres"
     id = Column(String(100), primary_key=True)
     name = Column(JSON, nullable=False)
     city = Column(String(200), nullable=False)
     city_key = Column(String(200), nullable=False, index=True)
-    country_key = Column(String(100), ForeignKey("countries.key"), nullable=False)
+    country_key = Column(String(100), ForeignKey("directory_countries.key"), nullable=False)
     address = Column(JSON, nullable=False)
     phone = Column(String(100))
     whatsapp = Column(String(100))
@@ -51,11 +51,11 @@ class Centre(Base):
 class Service(Base):
     """A service, at a centre or on its own."""
 
-    __tablename__ = "services"
+    __tablename__ = "directory_services"
     id = Column(String(100), primary_key=True)
     name = Column(JSON, nullable=False)
     category = Column(String(40), nullable=False, index=True)
-    centre_id = Column(String(100), ForeignKey("centres.id"), index=True)
+    centre_id = Column(String(100), ForeignKey("directory_centres.id"), index=True)
     city = Column(String(200), nullable=False)
     city_key = Column(String(200), nullable=False, index=True)
     address = Column(JSON)
@@ -73,11 +73,11 @@ class Service(Base):
 class Event(Base):
     """An event; `starts` and `ends` are local times of its city."""
 
-    __tablename__ = "events"
+    __tablename__ = "directory_events"
     id = Column(String(100), primary_key=True)
     title = Column(JSON, nullable=False)
     category = Column(String(40))
-    centre_id = Column(String(100), ForeignKey("centres.id"), index=True)
+    centre_id = Column(String(100), ForeignKey("directory_centres.id"), index=True)
     city = Column(String(200), nullable=False)
     city_key = Column(String(200), nullable=False, index=True)
     address = Column(JSON)
@@ -107,7 +107,7 @@ class Question(Base):
     the assistant could not answer, with digits masked.
     """
 
-    __tablename__ = "questions"
+    __tablename__ = "report_questions"
     id = Column(Integer, primary_key=True, autoincrement=True)
     at = Column(DateTime, nullable=False, index=True)  # UTC
     sender = Column(String(64), nullable=False)
@@ -132,7 +132,7 @@ class Staff(Base):
 class Change(Base):
     """One change staff made to the directory: who, when, what before, what after."""
 
-    __tablename__ = "changes"
+    __tablename__ = "directory_changes"
     id = Column(Integer, primary_key=True, autoincrement=True)
     at = Column(DateTime, nullable=False, index=True)  # UTC
     staff_id = Column(String(40), nullable=False)

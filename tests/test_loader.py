@@ -18,7 +18,7 @@ ROOT = HERE.parent
 
 def counts(url: str) -> dict[str, int]:
     with db.session(url) as session:
-        return {model.__tablename__: session.execute(select(func.count()).select_from(model)).scalar()
+        return {model.__tablename__.removeprefix("directory_"): session.execute(select(func.count()).select_from(model)).scalar()
                 for model in (Centre, Service, Event)}
 
 
