@@ -93,11 +93,18 @@ def test_the_report_is_for_staff_only(world):
     assert "solo lo puede hacer el personal" in whatsapp(world, "/report")
 
 
-def test_only_staff_may_publish_and_no_one_else_changes_anything(world):
-    assert "solo lo puede hacer el personal" in said(telegram(world, OTHER, "quiero publicar un evento"))
-    assert "solo lo puede hacer el personal" in whatsapp(world, "quiero publicar un evento", "whatsapp:+573000000001")
-    assert "only registered municipal staff" in whatsapp(world, "I want to publish an event", "whatsapp:+573000000002")
+@pytest.mark.parametrize("request_text", ["quiero publicar un evento", "cancelar la feria de empleo",
+                                          "cambiar el horario del centro atalaya"])
+def test_only_staff_may_change_the_directory(world, request_text):
+    assert "solo lo puede hacer el personal" in said(telegram(world, OTHER, request_text))
+    assert "solo lo puede hacer el personal" in whatsapp(world, request_text, f"whatsapp:+57300000{len(request_text)}")
+    after_yes = said(telegram(world, OTHER, "si"))  # no form was started: there is nothing to confirm
+    assert not any(word in after_yes for word in ("Publicado", "cancelado", "Actualizado"))
     assert changes(world) == []
+
+
+def test_refused_in_english_to_an_english_speaker(world):
+    assert "only registered municipal staff" in whatsapp(world, "I want to publish an event", "whatsapp:+573000000002")
 
 
 def test_an_event_published_on_telegram_is_found_on_whatsapp(world):

@@ -31,7 +31,7 @@ from bot.settings import PROJECT_ROOT
 
 OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 QUERY_CALLS = 500
-PLAN = Plan(sequential_turns=200, concurrent_turns=400, senders=20, warmup_turns=20)
+PLAN = Plan(sequential_turns=200, concurrent_turns=400, senders=20, warmup_turns=40, rounds=2)
 WHATSAPP_NUMBER = "whatsapp:+14155238886"
 ACCOUNT_SID = "AC" + "0" * 32
 

@@ -33,7 +33,7 @@ _ONSETS = "Ca Ta Que Mo Chi Pa Tu Ya Gua Cu La Mi To Sa Hua Co Pi Ma Ri Ba Ne Zu
 _MIDDLES = "ra ma cu li ta bo ni que ya ri lo cha pu se gue ca".split()
 _ENDINGS = "mbo pa rí cay ndo quí llo ná co rca tá mal guá yacu pampa huasi".split()
 _PREFIXES = ["", "", "", "", "San ", "Puerto ", "Villa ", "Nueva "]
-_SUFFIXES = ["", "", "", "", "", " del Norte", " de la Sierra", " del Río"]
+_SUFFIXES = ["", "", "", "", "", " del Norte", " del Sur", " del Río"]  # at most 4 words a name
 _BARRIOS = "Centro, San José, La Esperanza, El Carmen, Los Pinos, Santa Lucía, El Prado, La Floresta".split(", ")
 _SERVICE_NAMES = {
     "legal": ("Orientación jurídica", "Legal advice"), "documentation": ("Trámites y documentos", "Paperwork"),

@@ -86,19 +86,35 @@ class WhatsAppChannel:
 
 @dataclass(frozen=True)
 class RunResult:
-    """What one load run measured: per-turn latency, turns per second, failures, and answers naming the city."""
+    """What load runs measured: each answered turn's duration (s), the wall time, failures, and answers naming the city."""
 
-    latency: Latency
-    turns: int
+    durations: tuple[float, ...]
     seconds: float
     errors: int
     city_turns: int
     city_named: int
 
     @property
+    def turns(self) -> int:
+        """Turns answered."""
+        return len(self.durations)
+
+    @property
+    def latency(self) -> Latency:
+        """p50 and p95 of the turns' durations."""
+        return latency(self.durations)
+
+    @property
     def per_second(self) -> float:
-        """Turns answered per second of the run."""
+        """Turns answered per second of the runs."""
         return self.turns / self.seconds
+
+
+def combined(results: list[RunResult]) -> RunResult:
+    """Several runs as one: every turn's duration, the runs' wall times added up, the counts added up."""
+    return RunResult(tuple(duration for result in results for duration in result.durations),
+                     sum(result.seconds for result in results), sum(result.errors for result in results),
+                     sum(result.city_turns for result in results), sum(result.city_named for result in results))
 
 
 async def _run(channel: Channel, stream: Iterator[list[Turn]], turns: int, senders: int) -> RunResult:
@@ -130,8 +146,7 @@ async def _run(channel: Channel, stream: Iterator[list[Turn]], turns: int, sende
         seconds = time.perf_counter() - started
     if not durations:
         raise RuntimeError(f"{channel.name}: every one of {turns} turns failed")
-    return RunResult(latency(durations), len(durations), seconds, counts["errors"],
-                     counts["city_turns"], counts["city_named"])
+    return RunResult(tuple(durations), seconds, counts["errors"], counts["city_turns"], counts["city_named"])
 
 
 def run(channel: Channel, stream: Iterator[list[Turn]], turns: int, senders: int = 1) -> RunResult:
