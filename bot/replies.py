@@ -87,19 +87,25 @@ def open_status(texts: Texts, hours: Optional[dict], now: datetime) -> Optional[
     return texts("text_closed_now", when=when)
 
 
-def centre_card(session: Session, texts: Texts, centre: Centre, km: Optional[float] = None,
-                now: Optional[datetime] = None) -> str:
-    """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
-    name = localised(centre.name, texts.language)
-    lines = [f"*{name}*" + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
+def _contact_lines(texts: Texts, centre: Centre) -> list[str]:
+    """Address, phone, WhatsApp link and email of a centre, the ones it has."""
     address = localised(centre.address, texts.language)
-    lines.append("📍 " + ", ".join(part for part in (address, centre.city) if part))
+    lines = ["📍 " + ", ".join(part for part in (address, centre.city) if part)]
     if centre.phone:
         lines.append(texts("text_label_phone", phone=centre.phone))
     if centre.whatsapp:
         lines.append(texts("text_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
     if centre.email:
         lines.append(texts("text_label_email", email=centre.email))
+    return lines
+
+
+def centre_card(session: Session, texts: Texts, centre: Centre, km: Optional[float] = None,
+                now: Optional[datetime] = None) -> str:
+    """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
+    name = localised(centre.name, texts.language)
+    lines = [f"*{name}*" + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
+    lines += _contact_lines(texts, centre)
     lines.append(texts("text_label_hours", hours=hours_text(texts, centre.hours)))
     status = open_status(texts, centre.hours, queries.local_now(session, centre.city, now))
     if status:
@@ -179,14 +185,7 @@ def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
     reply = Reply()
     reply.say(texts("text_contact_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
-        lines = [f"*{localised(centre.name, texts.language)}*", f"📍 {localised(centre.address, texts.language)}"]
-        if centre.phone:
-            lines.append(texts("text_label_phone", phone=centre.phone))
-        if centre.whatsapp:
-            lines.append(texts("text_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
-        if centre.email:
-            lines.append(texts("text_label_email", email=centre.email))
-        reply.say("\n".join(lines))
+        reply.say("\n".join([f"*{localised(centre.name, texts.language)}*", *_contact_lines(texts, centre)]))
     return reply
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from bot import db, loader
+from tests.servers import Servers
 
 HERE = Path(__file__).parent
 FIXTURE = HERE / "data" / "directory.yml"
@@ -36,6 +37,16 @@ def _postgres_url() -> str:
     with create_engine(POSTGRES_URL, future=True).begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
+def serve_fixture(tmp: Path, credentials: Optional[dict] = None, tracker: bool = False) -> Iterator[Servers]:
+    """The real servers on a new SQLite directory holding tests/data/directory.yml (for a module fixture)."""
+    url = f"sqlite:///{tmp / 'directory.db'}"
+    assert loader.load(FIXTURE.read_text("utf-8"), url).ok
+    running = Servers(tmp, url, credentials=credentials, tracker_db=tmp / "tracker.db" if tracker else None)
+    running.start()
+    yield running
+    running.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

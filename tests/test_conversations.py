@@ -8,10 +8,9 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot import loader
 from bot.language import detect
 from bot.normalise import fold, words
-from tests.conftest import FIXTURE, HERE
+from tests.conftest import FIXTURE, HERE, serve_fixture
 from tests.servers import Servers
 
 CASES = yaml.safe_load((HERE / "data" / "conversations.yml").read_text("utf-8"))
@@ -33,12 +32,7 @@ PROPER_NOUNS = proper_nouns()
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[Servers]:
-    tmp = tmp_path_factory.mktemp("conversations")
-    url = f"sqlite:///{tmp / 'directory.db'}"
-    assert loader.load(FIXTURE.read_text("utf-8"), url).ok
-    running = Servers(tmp, url, tracker_db=tmp / "tracker.db").start()
-    yield running
-    running.stop()
+    yield from serve_fixture(tmp_path_factory.mktemp("conversations"), tracker=True)
 
 
 def reply_text(messages: list[dict]) -> str:

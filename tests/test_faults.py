@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import urllib.parse
-import xml.etree.ElementTree as ElementTree
 from typing import Iterator
 
 import pytest
-from twilio.request_validator import RequestValidator
 
-from bot import loader
-from bot.processes import post, stop_group
-from tests.channels.channel_harness import TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, twilio_form
-from tests.conftest import FIXTURE
+from bot.processes import stop_group
+from tests.channels.channel_harness import TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, signed_whatsapp
+from tests.conftest import serve_fixture
 from tests.servers import Servers
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[Servers]:
-    tmp = tmp_path_factory.mktemp("faults")
-    url = f"sqlite:///{tmp / 'directory.db'}"
-    assert loader.load(FIXTURE.read_text("utf-8"), url).ok
     credentials = {"rest": None, "channels.whatsapp.WhatsAppInput": {
         "account_sid": TWILIO_ACCOUNT, "auth_token": TWILIO_TOKEN, "whatsapp_number": TWILIO_NUMBER}}
-    running = Servers(tmp, url, credentials=credentials).start()
-    yield running
-    running.stop()
+    yield from serve_fixture(tmp_path_factory.mktemp("faults"), credentials)
 
 
 def whatsapp(servers: Servers, text: str, sender: str) -> list[str]:
-    url = f"{servers.url}/webhooks/whatsapp/webhook"
-    form = twilio_form(text, sender)
-    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, form)
-    status, body = post(url, urllib.parse.urlencode(form).encode(),
-                        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
-    assert status == 200
-    return ["".join(message.itertext()) for message in ElementTree.fromstring(body).iter("Message")]
+    return signed_whatsapp(f"{servers.url}/webhooks/whatsapp/webhook", text, sender)
 
 
 def test_action_server_down_gives_an_apology_and_the_conversation_survives(servers):

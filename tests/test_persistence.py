@@ -11,10 +11,10 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot import analytics, conversations, db, loader
+from bot import analytics, conversations, db
 from bot.models import Question
 from bot.privacy import pseudonym
-from tests.conftest import FIXTURE, HERE
+from tests.conftest import HERE, serve_fixture
 from tests.servers import Servers
 
 SENDER = "whatsapp:+573001112233"
@@ -22,12 +22,7 @@ SENDER = "whatsapp:+573001112233"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory) -> Iterator[Servers]:
-    tmp = tmp_path_factory.mktemp("persistence")
-    url = f"sqlite:///{tmp / 'directory.db'}"
-    assert loader.load(FIXTURE.read_text("utf-8"), url).ok
-    running = Servers(tmp, url, tracker_db=tmp / "tracker.db").start()
-    yield running
-    running.stop()
+    yield from serve_fixture(tmp_path_factory.mktemp("persistence"), tracker=True)
 
 
 def stored_senders(servers: Servers) -> set[str]:

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
-import time
-import urllib.parse
-import xml.etree.ElementTree as ElementTree
 from typing import Iterator
 
 import pytest
 from sqlalchemy import select
-from twilio.request_validator import RequestValidator
 
 from bot import db, loader, staff
 from bot.models import Change, Centre, Event
-from tests.channels.channel_harness import (TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER,
-                                            TWILIO_TOKEN, BackgroundLoop, FakeBotApi, telegram_update, twilio_form)
-from tests.conftest import FIXTURE, HERE
 from bot.processes import post
+from tests.channels.channel_harness import (TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN,
+                                            BackgroundLoop, FakeBotApi, signed_whatsapp, telegram_update)
+from tests.conftest import FIXTURE, HERE
 from tests.servers import Servers
 
 STAFF, OTHER, SECOND_STAFF = 2001, 2002, 2003  # each Telegram user may send 20 messages a minute
@@ -50,7 +47,7 @@ def telegram(world, user: int, text: str) -> list:
     """Send `text` from Telegram user `user`; the Bot API calls it caused."""
     servers, fake = world
     before = len(fake.calls)
-    status, _ = post(f"{servers.url}/webhooks/telegram/webhook", _json(telegram_update(user, text=text)),
+    status, _ = post(f"{servers.url}/webhooks/telegram/webhook", json.dumps(telegram_update(user, text=text)).encode(),
                      {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
     assert status == 200
     return [call for call in fake.calls[before:] if call.chat == str(user)]
@@ -62,19 +59,7 @@ def said(calls: list) -> str:
 
 def whatsapp(world, text: str, sender: str = MIGRANT) -> str:
     """Send `text` from a WhatsApp number; the reply's messages, joined."""
-    servers, _ = world
-    url = f"{servers.url}/webhooks/whatsapp/webhook"
-    form = twilio_form(text, sender)
-    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, form)
-    status, body = post(url, urllib.parse.urlencode(form).encode(),
-                        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
-    assert status == 200
-    return "\n".join("".join(message.itertext()) for message in ElementTree.fromstring(body).iter("Message"))
-
-
-def _json(data: dict) -> bytes:
-    import json
-    return json.dumps(data).encode()
+    return "\n".join(signed_whatsapp(f"{world[0].url}/webhooks/whatsapp/webhook", text, sender))
 
 
 def changes(world) -> list[Change]:

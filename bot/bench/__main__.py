@@ -17,7 +17,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from bot.bench import directory as generated
+from bot.bench import cpu, directory as generated
 from bot.bench.floor import write_project
 from bot.bench.load import RestChannel, WhatsAppChannel
 from bot.bench.measure import Plan, measure
@@ -93,16 +93,19 @@ def run(work: Path, clock: _Clock) -> Results:
     floor = measure(floor_servers, [RestChannel(floor_servers.url, "floor")], stream, PLAN)
 
     clock.step("training the project's model from scratch")
+    before = cpu.sample([])
     _, training_seconds = train(["train"], project=PROJECT_ROOT, out=work / "project-model", name="project",
                                 log=work / "project-train.log", env=env)
 
     clock.step("intent F1: training on 80% of data/nlu, parsing the other 20%")
     nlu = evaluate(work / "nlu", env)
+    training_others = cpu.others_share(before, cpu.sample([]))
 
     return Results(started=started, total_seconds=clock.elapsed(), machine=machine(),
                    directory=directory.counts, cities=len(directory.cities), directory_load_seconds=load_seconds,
                    query_calls=QUERY_CALLS, queries=queries, plan=PLAN, project=project, floor=floor,
-                   floor_training_seconds=floor_training, training_seconds=training_seconds, nlu=nlu)
+                   floor_training_seconds=floor_training, training_seconds=training_seconds, nlu=nlu,
+                   training_others_cpu=training_others)
 
 
 def main() -> None:

@@ -21,11 +21,11 @@ class CpuSample:
 
 def _process_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text("ascii", "replace").rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+    return sum(int(value) for value in fields[11:15]) / _TICKS  # utime, stime, cutime, cstime
 
 
 def sample(pids: list[int]) -> CpuSample:
-    """The machine's busy CPU time now, and that of this process and of `pids`."""
+    """The machine's busy CPU time now, and that of this process and of `pids` (with their finished children)."""
     values = [int(value) for value in Path("/proc/stat").read_text("ascii").splitlines()[0].split()[1:8]]
     user, nice, system, _idle, _iowait, irq, softirq = values
     ours = sum(_process_seconds(pid) for pid in {os.getpid(), *pids})

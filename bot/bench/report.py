@@ -40,6 +40,7 @@ class Results:
     floor_training_seconds: float
     training_seconds: float
     nlu: NluScores
+    training_others_cpu: float
 
 
 def machine() -> dict[str, str]:
@@ -148,7 +149,9 @@ def _nlu_section(results: Results) -> str:
     rows = [["training the project's model (`rasa train`, empty cache)", f"{results.training_seconds:.0f} s"],
             ["training the NLU model on the 80% (`rasa train nlu`)", f"{nlu.training_seconds:.0f} s"],
             ["training the floor's model", f"{results.floor_training_seconds:.0f} s"],
-            ["training examples / held-out examples", f"{nlu.train_examples} / {nlu.test_examples['all']}"]]
+            ["training examples / held-out examples", f"{nlu.train_examples} / {nlu.test_examples['all']}"],
+            ["CPU used by other programs during the two trainings above and the parsing",
+             f"{results.training_others_cpu:.0%}"]]
     for language, label in (("es", "Spanish"), ("en", "English"), ("all", "both")):
         if language in nlu.f1:
             rows.append([f"intent F1, weighted — {label} ({nlu.test_examples[language]} held out)",
@@ -198,6 +201,9 @@ def _meaning(results: Results) -> str:
     if busiest > NOISY_SHARE:
         sentences.append(f"Other programs used up to {busiest:.0%} of the machine's CPU during the load, so the "
                          "turn figures are worse than a quiet machine would give.")
+    if results.training_others_cpu > NOISY_SHARE:
+        sentences.append(f"Other programs used {results.training_others_cpu:.0%} of the CPU while the models "
+                         "trained, so the training times are longer than a quiet machine would give.")
     peaks = results.project.peak_mib
     sentences.append(f"The Rasa server peaks at {peaks['Rasa server']:.0f} MiB "
                      f"(the floor's at {results.floor.peak_mib['Rasa server']:.0f} MiB)"
