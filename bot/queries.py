@@ -41,11 +41,13 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearest_centres(session: Session, latitude: float, longitude: float, limit: int = 3) -> list[Nearby]:
-    """The centres with coordinates nearest to a point, nearest first."""
-    rows = session.execute(select(Centre).where(Centre.latitude.is_not(None))).scalars()
-    ranked = sorted((Nearby(centre, distance_km(latitude, longitude, centre.latitude, centre.longitude))
-                     for centre in rows), key=lambda nearby: nearby.km)
-    return ranked[:limit]
+    """The centres with coordinates nearest to a point, nearest first (distances from coordinates only)."""
+    points = session.execute(select(Centre.id, Centre.latitude, Centre.longitude)
+                             .where(Centre.latitude.is_not(None))).all()
+    ranked = sorted((distance_km(latitude, longitude, lat, lon), ident) for ident, lat, lon in points)[:limit]
+    centres = {centre.id: centre for centre in session.execute(
+        select(Centre).where(Centre.id.in_([ident for _, ident in ranked]))).scalars()}
+    return [Nearby(centres[ident], km) for km, ident in ranked]
 
 
 def services_in(session: Session, city: str, categories: Sequence[str] = ()) -> list[Service]:
