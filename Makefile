@@ -16,13 +16,14 @@ install: $(STAMP)
 $(STAMP): requirements.lock
 	@set -e; \
 	if [ ! -x $(PY) ]; then \
-	  PY310=$$(command -v python3.10 || true); \
-	  if [ -z "$$PY310" ] && command -v pyenv >/dev/null; then \
-	    V=$$(pyenv versions --bare | grep -E '^3\.10\.' | tail -1); \
+	  PY310=""; \
+	  if python3.10 -c "" 2>/dev/null; then PY310=python3.10; \
+	  elif command -v pyenv >/dev/null; then \
+	    V=$$(pyenv versions --bare | grep -E '^3\.10\.[0-9]+$$' | tail -1); \
 	    if [ -z "$$V" ]; then pyenv install -s 3.10.13; V=3.10.13; fi; \
 	    PY310=$$(pyenv root)/versions/$$V/bin/python; \
 	  fi; \
-	  if [ -z "$$PY310" ]; then echo "Python 3.10 is needed (Rasa 3.6): install it or pyenv" >&2; exit 1; fi; \
+	  if [ -z "$$PY310" ]; then echo "Python 3.10 is needed (Rasa 3.6): install it, or pyenv" >&2; exit 1; fi; \
 	  "$$PY310" -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
