@@ -25,7 +25,7 @@ from bot.normalise import fold, words
 
 log = logging.getLogger(__name__)
 GAZETTEER = Path(__file__).with_name("data") / "cities.txt"
-MAX_WORDS = 4          # longest city name, in words
+MAX_WORDS = 4          # longest gazetteer city name, in words
 FUZZY_MIN_LENGTH = 5   # shorter words must match exactly
 FUZZY_SCORE = 86       # rapidfuzz ratio for a typo to count
 _TOKEN = re.compile(r"\w+")
@@ -52,6 +52,11 @@ class Names:
     version: int
     cities: dict[str, str]
     proper_nouns: tuple[str, ...]  # every city, centre and country name, as folded words, longest first
+
+    @property
+    def longest(self) -> int:
+        """Words in the longest directory city name (at least MAX_WORDS, for the gazetteer)."""
+        return max([MAX_WORDS, *(len(name.split()) for name in self.cities)])
 
 
 @functools.lru_cache(maxsize=1)
@@ -106,7 +111,7 @@ def find_cities(text: str, names: Names) -> list[Place]:
     tokens = [(match.start(), match.end(), fold(match.group())) for match in _TOKEN.finditer(text)]
     found: list[Place] = []
     used: set[int] = set()
-    for size in range(min(MAX_WORDS, len(tokens)), 0, -1):
+    for size in range(min(names.longest, len(tokens)), 0, -1):
         for first in range(len(tokens) - size + 1):
             span = range(first, first + size)
             if used.intersection(span):

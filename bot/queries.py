@@ -61,10 +61,10 @@ def services_in(session: Session, city: str, categories: Sequence[str] = ()) -> 
 def cities_with(session: Session, categories: Sequence[str] = ()) -> list[str]:
     """The cities that have services of these categories (or centres, when none is given), by name."""
     if categories:
-        query = select(Service.city).where(Service.category.in_(list(categories)))
+        query = select(Service.city).where(Service.category.in_(list(categories))).distinct()
     else:
-        query = select(Centre.city)
-    return sorted({city for city in session.execute(query).scalars()}, key=fold)
+        query = select(Centre.city).distinct()
+    return sorted(session.execute(query).scalars(), key=fold)
 
 
 def upcoming_events(session: Session, city: str, start: datetime, end: Optional[datetime]) -> list[Event]:

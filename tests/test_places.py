@@ -41,3 +41,11 @@ def test_category_words_in_both_languages():
     assert categories_in("I need a job") == ["employment"]
     assert "food" in categories_in("donde puedo comer algo")
     assert "children" in categories_in("un espacio para niños")
+
+
+def test_a_long_city_name_is_matched_whole_not_taken_for_a_similar_one(database_url):
+    new = {"services": [{"id": f"s{n}", "name": "Comedor", "category": "food", "city": city, "address": "Calle 1"}
+                        for n, city in enumerate(["Puerto Altayacu de la Sierra", "Huatayacu de la Sierra"])]}
+    assert loader.load(yaml.safe_dump(new, allow_unicode=True), database_url).ok
+    index = NameIndex(database_url)
+    assert names(index, "comida en puerto altayacu de la sierra") == [("Puerto Altayacu de la Sierra", True)]
