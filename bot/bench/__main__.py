@@ -68,7 +68,9 @@ def run(work: Path, clock: _Clock) -> Results:
     load_seconds = time.monotonic() - began
 
     clock.step(f"timing directory queries ({QUERY_CALLS} calls each)")
+    before = cpu.sample([])
     queries = time_queries(url, directory.cities, calls=QUERY_CALLS)
+    queries_others = cpu.others_share(before, cpu.sample([]))
 
     stream = partial(conversations, directory.cities)
     clock.step("project: starting servers and running the load (REST and WhatsApp)")
@@ -103,9 +105,9 @@ def run(work: Path, clock: _Clock) -> Results:
 
     return Results(started=started, total_seconds=clock.elapsed(), machine=machine(),
                    directory=directory.counts, cities=len(directory.cities), directory_load_seconds=load_seconds,
-                   query_calls=QUERY_CALLS, queries=queries, plan=PLAN, project=project, floor=floor,
-                   floor_training_seconds=floor_training, training_seconds=training_seconds, nlu=nlu,
-                   training_others_cpu=training_others)
+                   query_calls=QUERY_CALLS, queries=queries, queries_others_cpu=queries_others, plan=PLAN,
+                   project=project, floor=floor, floor_training_seconds=floor_training,
+                   training_seconds=training_seconds, nlu=nlu, training_others_cpu=training_others)
 
 
 def main() -> None:

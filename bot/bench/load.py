@@ -86,7 +86,9 @@ class WhatsAppChannel:
 
 @dataclass(frozen=True)
 class RunResult:
-    """What load runs measured: each answered turn's duration (s), the wall time, failures, and answers naming the city."""
+    """What load runs measured: each answered turn's duration (s), the wall time, failed turns, and how many
+    turns named a city and how many of their replies named it too.
+    """
 
     durations: tuple[float, ...]
     seconds: float

@@ -34,6 +34,7 @@ class Results:
     directory_load_seconds: float
     query_calls: int
     queries: dict[str, Latency]
+    queries_others_cpu: float
     plan: Plan
     project: ServerFigures
     floor: ServerFigures
@@ -135,13 +136,20 @@ def _floor_rows(results: Results) -> list[list[str]]:
 
 
 def _memory_section(results: Results) -> str:
-    rows = [[f"project: {name}", f"{mib:.0f}"] for name, mib in results.project.peak_mib.items()]
-    rows += [[f"floor: {name}", f"{mib:.0f}"] for name, mib in results.floor.peak_mib.items()]
-    memory = _table(["process", "peak resident memory, VmHWM (MiB)"], rows)
-    other = [[name, f"{figures.startup_seconds:.0f} s", f"{figures.others_cpu:.0%}"]
-             for name, figures in (("project", results.project), ("floor", results.floor))]
-    return memory + "\n\n" + _table(["assistant", "Rasa server ready after",
-                                      "CPU used by other programs during the load"], other)
+    rows = []
+    for name, figures in (("project", results.project), ("floor", results.floor)):
+        actions = figures.peak_mib.get("action server")
+        rows.append([name, f"{figures.peak_mib['Rasa server']:.0f}", f"{actions:.0f}" if actions else "—",
+                     f"{figures.startup_seconds:.0f} s"])
+    return _table(["assistant", "Rasa server peak (MiB)", "action server peak (MiB)", "Rasa server ready after"],
+                  rows)
+
+
+def _others(results: Results) -> dict[str, float]:
+    """The share of the machine's CPU other programs used, per measuring step."""
+    return {"directory queries": results.queries_others_cpu, "project under load": results.project.others_cpu,
+            "floor under load": results.floor.others_cpu,
+            "training the project's model and the NLU model, parsing": results.training_others_cpu}
 
 
 def _nlu_section(results: Results) -> str:
@@ -149,9 +157,7 @@ def _nlu_section(results: Results) -> str:
     rows = [["training the project's model (`rasa train`, empty cache)", f"{results.training_seconds:.0f} s"],
             ["training the NLU model on the 80% (`rasa train nlu`)", f"{nlu.training_seconds:.0f} s"],
             ["training the floor's model", f"{results.floor_training_seconds:.0f} s"],
-            ["training examples / held-out examples", f"{nlu.train_examples} / {nlu.test_examples['all']}"],
-            ["CPU used by other programs during the two trainings above and the parsing",
-             f"{results.training_others_cpu:.0%}"]]
+            ["training examples / held-out examples", f"{nlu.train_examples} / {nlu.test_examples['all']}"]]
     for language, label in (("es", "Spanish"), ("en", "English"), ("all", "both")):
         if language in nlu.f1:
             rows.append([f"intent F1, weighted — {label} ({nlu.test_examples[language]} held out)",
@@ -197,13 +203,11 @@ def _meaning(results: Results) -> str:
         f"({_verdict(throughput_ratio >= FLOOR_THROUGHPUT_RATIO)} against {FLOOR_THROUGHPUT_RATIO:g}x); "
         "the floor answers every message with one canned reply, while a project turn runs the form, "
         "the action server and the directory.")
-    busiest = max(results.project.others_cpu, results.floor.others_cpu)
-    if busiest > NOISY_SHARE:
-        sentences.append(f"Other programs used up to {busiest:.0%} of the machine's CPU during the load, so the "
-                         "turn figures are worse than a quiet machine would give.")
-    if results.training_others_cpu > NOISY_SHARE:
-        sentences.append(f"Other programs used {results.training_others_cpu:.0%} of the CPU while the models "
-                         "trained, so the training times are longer than a quiet machine would give.")
+    busy = [step for step, share in _others(results).items() if share > NOISY_SHARE]
+    if busy:
+        sentences.append(f"Other programs used up to {max(_others(results).values()):.0%} of the machine's CPU "
+                         f"while it measured ({'; '.join(busy)}): those figures are worse, and vary more from run "
+                         "to run, than a quiet machine would give.")
     peaks = results.project.peak_mib
     sentences.append(f"The Rasa server peaks at {peaks['Rasa server']:.0f} MiB "
                      f"(the floor's at {results.floor.peak_mib['Rasa server']:.0f} MiB)"
@@ -252,9 +256,9 @@ def render(results: Results) -> str:
         "- The floor: a trivial Rasa bot (two intents, one response and one rule each; WhitespaceTokenizer, "
         "CountVectorsFeaturizer, DIETClassifier with 20 epochs, RulePolicy; no action server) trained and "
         "served on this machine with a SQL tracker store on SQLite, given the same REST load.",
-        "- Peak memory: VmHWM from /proc of each server process, read after the load. The CPU other programs "
-        "used during the load (the machine's busy time from /proc/stat less that of the benchmark and its "
-        "servers) is reported too: this machine may be shared.",
+        "- Peak memory: VmHWM from /proc of each server process, read after the load.",
+        "- The CPU other programs used while each step measured (the machine's busy time from /proc/stat "
+        "less that of the benchmark, its servers and the trainings it ran), since this machine may be shared.",
         "- Training: `rasa train` of the project with an empty cache; intent F1 from an NLU model trained "
         "on 80% of `data/nlu` (stratified by intent and language, fixed seed; language from the `# es` / "
         "`# en` comment of each block) and parsed by its whole pipeline on the other 20%.",
@@ -271,9 +275,14 @@ def render(results: Results) -> str:
         "",
         _table(["figure", "project", "floor", "project / floor", "target", "result"], _floor_rows(results)),
         "",
-        "## Memory, start-up, other programs",
+        "## Memory and start-up",
         "",
         _memory_section(results),
+        "",
+        "## Other programs on the machine",
+        "",
+        _table(["while measuring", "share of all processors' time used by other programs"],
+               [[step, f"{share:.0%}"] for step, share in _others(results).items()]),
         "",
         "## Training and understanding",
         "",
