@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import yaml
 
@@ -89,6 +89,23 @@ def run_in_group(args: list[str], *, cwd: Path, env: dict, log: Path, timeout: f
     return time.monotonic() - started
 
 
+def wait_until_ready(url: str, processes: list[subprocess.Popen], logs: Callable[[], str],
+                     timeout: float = 180) -> None:
+    """Return once `url` answers 200; RuntimeError (with `logs()`) if a process exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            raise RuntimeError(f"a server exited:\n{logs()}")
+        try:
+            with _DIRECT.open(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready:\n{logs()}")
+
+
 class Servers:
     """A Rasa server with the given credentials and tracker store, and (by default) the project's action server.
 
@@ -160,18 +177,7 @@ class Servers:
                                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
 
     def _wait(self, url: str, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if any(process.poll() is not None for process in self.processes):
-                raise RuntimeError(f"a server exited:\n{self.log('rasa')[-3000:]}")
-            try:
-                with _DIRECT.open(url, timeout=2) as reply:
-                    if reply.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{url} not ready:\n{self.log('rasa')[-3000:]}")
+        wait_until_ready(url, self.processes, lambda: self.log("rasa")[-3000:], timeout)
 
     def log(self, name: str) -> str:
         """What the server `name` ("rasa" or "actions") has written so far ('' when nothing)."""

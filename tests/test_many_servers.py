@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -23,7 +22,8 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from bot import db, loader
-from bot.processes import HOST, PROJECT_ROOT, RASA, free_port, newest_model, post, stop_group
+from bot.processes import (HOST, PROJECT_ROOT, RASA, free_port, newest_model, post, stop_group,
+                           wait_until_ready)
 from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available
 
 CONVERSATIONS = 10
@@ -68,7 +68,8 @@ def cluster(tmp_path_factory) -> Iterator[list[str]]:
             "--credentials", str(tmp / "credentials.yml"), "--endpoints", str(tmp / "endpoints.yml")], env))
     try:
         for url in [f"http://{HOST}:{actions_port}/health"] + [f"http://{HOST}:{port}/status" for port in ports]:
-            _wait(url, processes, tmp)
+            wait_until_ready(url, processes, lambda: "\n".join(
+                path.read_text("utf-8", "replace")[-2000:] for path in tmp.glob("*.log")), timeout=240)
         yield [f"http://{HOST}:{port}" for port in ports]
     finally:
         for process in processes:
@@ -84,23 +85,6 @@ def _spawn(log: Path, args: list[str], env: dict) -> subprocess.Popen:
     with log.open("ab") as out:
         return subprocess.Popen([str(RASA), *args], cwd=PROJECT_ROOT, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def _wait(url: str, processes: list[subprocess.Popen], tmp: Path, timeout: float = 240) -> None:
-    import urllib.request
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(process.poll() is not None for process in processes):
-            logs = "\n".join(path.read_text("utf-8", "replace")[-2000:] for path in tmp.glob("*.log"))
-            raise RuntimeError(f"a server exited:\n{logs}")
-        try:
-            with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=2) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} not ready")
 
 
 def converse(servers: list[str], sender: str) -> list[list[dict]]:
