@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from datetime import datetime
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Optional, Text
 
@@ -194,6 +195,12 @@ class ValidateCentreForm(FormValidationAction):
         return {"centre_value": str(value)}
 
 
+def _event_place_and_start(session: Session, tracker: Tracker) -> tuple[staff_changes.Place, datetime]:
+    """The validated place and local start of the event being published."""
+    place = staff_changes.read_place(session, tracker.get_slot("event_place"))
+    return place, staff_changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
+
+
 class ActionConfirmChange(DirectoryAction):
     """Repeats the change back and asks to confirm it."""
 
@@ -203,8 +210,7 @@ class ActionConfirmChange(DirectoryAction):
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         task, reply = tracker.get_slot("staff_task"), Reply()
         if task == "publish_event":
-            place = staff_changes.read_place(session, tracker.get_slot("event_place"))
-            starts = staff_changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
+            place, starts = _event_place_and_start(session, tracker)
             lines = [f"*{tracker.get_slot('event_title')}*", f"🗓️ {starts:%Y-%m-%d %H:%M}",
                      f"📍 {place.describe(texts.language)}",
                      texts(f"text_category_{tracker.get_slot('event_category')}")]
@@ -239,8 +245,7 @@ class ActionApplyChange(DirectoryAction):
             return _refusal(texts), _reset()
         task, reply = tracker.get_slot("staff_task"), Reply()
         if task == "publish_event":
-            place = staff_changes.read_place(session, tracker.get_slot("event_place"))
-            starts = staff_changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
+            place, starts = _event_place_and_start(session, tracker)
             staff_changes.publish_event(session, member, tracker.get_slot("event_title"), place, starts,
                                         tracker.get_slot("event_category"),
                                         staff_changes.read_description(tracker.get_slot("event_description") or ""))

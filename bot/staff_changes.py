@@ -27,6 +27,7 @@ from bot.normalise import fold, words
 from bot.places import NameIndex
 
 MATCH_SCORE = 70
+_NAMES = NameIndex()  # one index, re-read only when the directory changes
 _DAY_NAMES = {
     **{name: index for index, names in enumerate((
         ("lunes", "lun", "monday", "mon"), ("martes", "mar", "tuesday", "tue", "tues"),
@@ -69,14 +70,14 @@ def find_centre(session: Session, text: str) -> Optional[Centre]:
     if best:
         return choices[best[0]]
     by_city = [centre for centre in centres if centre.city_key in {fold(place.name) for place in
-                                                                    NameIndex().find_cities(text)}]
+                                                                    _NAMES.find_cities(text)}]
     return by_city[0] if len(by_city) == 1 else None
 
 
 def read_place(session: Session, text: str) -> Optional[Place]:
     """A centre named in `text`, or "City, address"; None when neither can be read."""
     city_part, _, address = text.partition(",")
-    cities = NameIndex().find_cities(city_part)
+    cities = _NAMES.find_cities(city_part)
     if cities and address.strip():
         return Place(None, cities[0].name, address.strip())
     centre = find_centre(session, text)
