@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session
 
 from bot import settings
@@ -16,6 +17,7 @@ from bot.models import Centre, Country, Event, Service
 from bot.normalise import fold
 
 EARTH_RADIUS_KM = 6371.0088
+NEAREST_CANDIDATES = 12  # centres ranked by haversine after the database's flat-earth ranking
 
 
 @dataclass(frozen=True)
@@ -41,21 +43,41 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def nearest_centres(session: Session, latitude: float, longitude: float, limit: int = 3) -> list[Nearby]:
-    """The centres with coordinates nearest to a point, nearest first (distances from coordinates only)."""
-    points = session.execute(select(Centre.id, Centre.latitude, Centre.longitude)
-                             .where(Centre.latitude.is_not(None))).all()
-    ranked = sorted((distance_km(latitude, longitude, lat, lon), ident) for ident, lat, lon in points)[:limit]
-    centres = {centre.id: centre for centre in session.execute(
-        select(Centre).where(Centre.id.in_([ident for _, ident in ranked]))).scalars()}
-    return [Nearby(centres[ident], km) for km, ident in ranked]
+    """The centres with coordinates nearest to a point, nearest first, with great-circle distances.
+
+    The database ranks centres by a flat-earth distance (exact enough to find
+    the nearest few); the best `NEAREST_CANDIDATES` are then ranked by haversine.
+    """
+    squared = ((Centre.latitude - latitude) * (Centre.latitude - latitude)
+               + (Centre.longitude - longitude) * (Centre.longitude - longitude)
+               * math.cos(math.radians(latitude)) ** 2)
+    candidates = session.execute(select(Centre).where(Centre.latitude.is_not(None), Centre.longitude.is_not(None))
+                                 .order_by(squared, Centre.id).limit(max(limit, NEAREST_CANDIDATES))).scalars()
+    ranked = sorted((Nearby(centre, distance_km(latitude, longitude, centre.latitude, centre.longitude))
+                     for centre in candidates), key=lambda nearby: (nearby.km, nearby.centre.id))
+    return ranked[:limit]
 
 
-def services_in(session: Session, city: str, categories: Sequence[str] = ()) -> list[Service]:
-    """The services of `city`, of the given categories (all when empty), by category then id."""
-    query = select(Service).where(Service.city_key == fold(city))
+def services_in(session: Session, city: str, categories: Sequence[str] = (), offset: int = 0,
+                limit: Optional[int] = None) -> list[Service]:
+    """The services of `city`, of the given categories (all when empty), by category then id.
+
+    `offset` and `limit` select one page of that order (all of it by default).
+    """
+    query = _services_query(select(Service), city, categories).order_by(Service.category, Service.id)
+    return list(session.execute(query.offset(offset).limit(limit)).scalars())
+
+
+def count_services(session: Session, city: str, categories: Sequence[str] = ()) -> int:
+    """How many services `services_in` would list without a page."""
+    return session.execute(_services_query(select(func.count(Service.id)), city, categories)).scalar_one()
+
+
+def _services_query(query: Select, city: str, categories: Sequence[str]) -> Select:
+    query = query.where(Service.city_key == fold(city))
     if categories:
         query = query.where(Service.category.in_(list(categories)))
-    return list(session.execute(query.order_by(Service.category, Service.id)).scalars())
+    return query
 
 
 def cities_with(session: Session, categories: Sequence[str] = ()) -> list[str]:
@@ -97,8 +119,17 @@ def timezone_of(session: Session, city: str) -> ZoneInfo:
 
 def local_now(session: Session, city: str, now: Optional[datetime] = None) -> datetime:
     """The local time in `city` now (or at the aware `now`), without tzinfo, as the directory stores times."""
+    return _local(timezone_of(session, city), now)
+
+
+def local_now_at(centre: Centre, now: Optional[datetime] = None) -> datetime:
+    """The local time at `centre` (its country's timezone, loaded with it), as `local_now` gives it."""
+    return _local(ZoneInfo(centre.country.timezone if centre.country else settings.DEFAULT_TIMEZONE), now)
+
+
+def _local(zone: ZoneInfo, now: Optional[datetime]) -> datetime:
     moment = now or datetime.now(tz=ZoneInfo("UTC"))
-    return moment.astimezone(timezone_of(session, city)).replace(tzinfo=None)
+    return moment.astimezone(zone).replace(tzinfo=None)
 
 
 def known_city(session: Session, city: str) -> bool:

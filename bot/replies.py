@@ -100,14 +100,14 @@ def _contact_lines(texts: Texts, centre: Centre) -> list[str]:
     return lines
 
 
-def centre_card(session: Session, texts: Texts, centre: Centre, km: Optional[float] = None,
+def centre_card(texts: Texts, centre: Centre, km: Optional[float] = None,
                 now: Optional[datetime] = None) -> str:
     """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
     name = localised(centre.name, texts.language)
     lines = [f"*{name}*" + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
     lines += _contact_lines(texts, centre)
     lines.append(texts("text_label_hours", hours=hours_text(texts, centre.hours)))
-    status = open_status(texts, centre.hours, queries.local_now(session, centre.city, now))
+    status = open_status(texts, centre.hours, queries.local_now_at(centre, now))
     if status:
         lines.append(status)
     description = localised(centre.description, texts.language)
@@ -142,7 +142,7 @@ def centres_reply(session: Session, texts: Texts, city: str, page: int = 0,
     shown, reply.remaining = _page(centres, page)
     reply.say(texts("text_centres_in_city", city=centres[0].city))
     for centre in shown:
-        reply.say(centre_card(session, texts, centre, now=now))
+        reply.say(centre_card(texts, centre, now=now))
     return _finish(reply, texts)
 
 
@@ -155,7 +155,7 @@ def nearest_reply(session: Session, texts: Texts, latitude: float, longitude: fl
         reply.say(texts("text_no_centre", city="📍"))
         return reply, None
     reply.say(texts("text_centre_nearest"))
-    reply.say(centre_card(session, texts, nearby[0].centre, km=nearby[0].km, now=now))
+    reply.say(centre_card(texts, nearby[0].centre, km=nearby[0].km, now=now))
     return reply, nearby[0].centre.city
 
 
@@ -167,7 +167,7 @@ def hours_reply(session: Session, texts: Texts, city: str, now: Optional[datetim
     reply = Reply()
     reply.say(texts("text_hours_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
-        local = queries.local_now(session, centre.city, now)
+        local = queries.local_now_at(centre, now)
         lines = [f"*{localised(centre.name, texts.language)}*",
                  texts("text_label_hours", hours=hours_text(texts, centre.hours))]
         status = open_status(texts, centre.hours, local)
@@ -227,16 +227,19 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
     """Services of a category in `city` (all of them, grouped by category, when `category` is None or "all")."""
     reply = Reply()
     categories = [category] if category and category in CATEGORIES else []
-    services = queries.services_in(session, city, categories)
-    if not services:
+    total = queries.count_services(session, city, categories)
+    if not total:
         return _no_services(session, texts, city, categories)
-    shown, reply.remaining = _page(services, page)
+    start = page * PAGE_SIZE
+    shown = queries.services_in(session, city, categories, offset=start, limit=PAGE_SIZE)
+    reply.remaining = max(0, total - start - PAGE_SIZE)
+    named = shown[0].city if shown else city
     if categories:
-        reply.say(texts("text_services_in_city", category=category_name(texts, category), city=services[0].city))
+        reply.say(texts("text_services_in_city", category=category_name(texts, category), city=named))
         for service in shown:
             reply.say(service_card(texts, service, staff))
     else:
-        reply.say(texts("text_all_services_in_city", city=services[0].city))
+        reply.say(texts("text_all_services_in_city", city=named))
         current = None
         for service in shown:
             card = service_card(texts, service, staff)

@@ -56,8 +56,8 @@ def test_open_now_and_next_opening_in_the_city_timezone(loaded):
         centre = session.get(Centre, "cuc-atalaya")
         monday_10 = datetime(2030, 12, 2, 15, 0, tzinfo=ZoneInfo("UTC"))   # 10:00 in Bogotá
         wednesday = datetime(2030, 12, 4, 15, 0, tzinfo=ZoneInfo("UTC"))
-        assert "Abierto ahora, hasta las 16:00" in replies.centre_card(session, t, centre, now=monday_10)
-        assert "Abre el sábado a las 08:00" in replies.centre_card(session, t, centre, now=wednesday)
+        assert "Abierto ahora, hasta las 16:00" in replies.centre_card(t, centre, now=monday_10)
+        assert "Abre el sábado a las 08:00" in replies.centre_card(t, centre, now=wednesday)
 
 
 def test_services_by_category_with_requirements_and_cost(loaded):

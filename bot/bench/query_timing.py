@@ -14,8 +14,15 @@ from bot.bench.directory import City
 from bot.bench.stats import Latency, latency
 from bot.categories import CATEGORIES
 from bot.normalise import fold
+from bot.settings import PAGE_SIZE
 
 Call = Callable[[Session], object]
+
+
+def _services_page(session: Session, city: str, categories: list[str]) -> list:
+    """What a services reply asks: how many there are, and the first page of them."""
+    queries.count_services(session, city, categories)
+    return queries.services_in(session, city, categories, limit=PAGE_SIZE)
 
 
 def _calls(cities: list[City], rng: random.Random) -> dict[str, Callable[[], Call]]:
@@ -45,8 +52,9 @@ def _calls(cities: list[City], rng: random.Random) -> dict[str, Callable[[], Cal
     return {
         "centres_in(city)": bind(queries.centres_in, city),
         "nearest_centres(lat, lon)": nearest,
-        "services_in(city)": bind(queries.services_in, city),
-        "services_in(city, [category])": bind(queries.services_in, city, lambda: [rng.choice(categories)]),
+        "count_services + services_in(city), a page": bind(_services_page, city, lambda: []),
+        "count_services + services_in(city, [category]), a page": bind(_services_page, city,
+                                                                        lambda: [rng.choice(categories)]),
         "cities_with([category])": bind(queries.cities_with, lambda: [rng.choice(categories)]),
         "cities_with() (centres)": bind(queries.cities_with),
         "upcoming_events(city, window)": events,
