@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 from contextlib import contextmanager
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Union
 
 from sqlalchemy import create_engine, event, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import QueuePool
 
 from bot import settings
 from bot.models import Base, DirectoryVersion
@@ -18,14 +19,30 @@ from bot.models import Base, DirectoryVersion
 def engine(url: Optional[str] = None) -> Engine:
     """The engine for `url` (default: `BOT_DATABASE_URL`), with the tables created if missing."""
     url = url or settings.database_url()
-    options = {"future": True, "pool_pre_ping": True}
     if url.startswith("sqlite"):
-        options["connect_args"] = {"check_same_thread": False, "timeout": 30}
-    created = create_engine(url, **options)
-    if url.startswith("sqlite"):
-        event.listen(created, "connect", _sqlite_pragmas)
+        created = sqlite_engine(url)
+    else:
+        created = create_engine(url, future=True, pool_pre_ping=True)  # a server may drop idle connections
     Base.metadata.create_all(created)
     return created
+
+
+def sqlite_engine(url: Union[str, URL]) -> Engine:
+    """An engine for a SQLite database that keeps its connections in a pool, in WAL mode with foreign keys on.
+
+    (SQLAlchemy 1.4 otherwise opens and sets up a new connection for every
+    session on a SQLite file; WAL lets readers go on while one process writes.)
+    """
+    options: dict = {"future": True, "connect_args": {"check_same_thread": False, "timeout": 30}}
+    if not _in_memory(str(url)):
+        options["poolclass"] = QueuePool
+    created = create_engine(url, **options)
+    event.listen(created, "connect", _sqlite_pragmas)
+    return created
+
+
+def _in_memory(url: str) -> bool:
+    return url in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in url
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -43,9 +60,13 @@ def session(url: Optional[str] = None) -> Iterator[Session]:
             yield current
 
 
-def version(current: Session) -> int:
-    """The directory's change counter (0 for an empty directory)."""
-    return current.execute(select(DirectoryVersion.version).where(DirectoryVersion.id == 1)).scalar() or 0
+_VERSION = select(DirectoryVersion.version).where(DirectoryVersion.id == 1)
+
+
+def version(url: Optional[str] = None) -> int:
+    """The directory's change counter (0 for an empty directory); a cheap read, made before every message."""
+    with engine(url).connect() as connection:
+        return connection.execute(_VERSION).scalar() or 0
 
 
 def bump_version(current: Session) -> None:

@@ -53,7 +53,7 @@ class Names:
     cities: dict[str, str]
     proper_nouns: tuple[str, ...]  # every city, centre and country name, as folded words, longest first
 
-    @property
+    @functools.cached_property
     def longest(self) -> int:
         """Words in the longest directory city name (at least MAX_WORDS, for the gazetteer)."""
         return max([MAX_WORDS, *(len(name.split()) for name in self.cities)])
@@ -77,11 +77,10 @@ class NameIndex:
     def names(self) -> Names:
         """The current names; the last known ones if the database cannot be read."""
         try:
-            with db.session(self.url) as current:
-                version = db.version(current)
-                if version != self._names.version:
-                    with self._lock:
-                        self._names = _read_names(current, version)
+            version = db.version(self.url)
+            if version != self._names.version:
+                with self._lock, db.session(self.url) as current:
+                    self._names = _read_names(current, version)
         except Exception as error:  # the database being down must not stop understanding
             log.warning("directory names not refreshed: %s", error)
         return self._names
