@@ -1,12 +1,14 @@
-"""The form that asks for the city: the question, with the cities as buttons, and validation."""
+"""The city form's question: which city, with the directory's cities as buttons.
+
+The form needs no validation action: Rasa fills `city` from the last city
+entity of the message, and an answer about a city the directory lacks says so.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import FormValidationAction, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
+from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
@@ -15,20 +17,6 @@ from bot.replies import Reply
 from bot.texts import Texts
 
 MAX_CITY_BUTTONS = 8
-
-
-class ValidateCityForm(FormValidationAction):
-    """Accepts any city the message names; the answer says plainly when the directory has nothing there."""
-
-    def name(self) -> Text:
-        return "validate_city_form"
-
-    def validate_city(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      domain: DomainDict) -> Dict[Text, Any]:
-        if isinstance(slot_value, list):
-            slot_value = slot_value[-1] if slot_value else None
-        value = str(slot_value).strip() if slot_value else None
-        return {"city": value or None}
 
 
 class ActionAskCity(DirectoryAction):

@@ -153,7 +153,8 @@ class Servers:
         credentials.write_text(yaml.safe_dump(self.credentials), "utf-8")
         endpoints: dict = {}
         if self.with_actions:
-            endpoints["action_endpoint"] = {"url": f"http://{HOST}:{self.actions_port}/webhook"}
+            endpoints["action_endpoint"] = {"url": f"http://{HOST}:{self.actions_port}/webhook",
+                                            "enable_selective_domain": True}
         if self.tracker_db:
             endpoints["tracker_store"] = {"type": self.tracker_type, "dialect": "sqlite", "db": str(self.tracker_db)}
         (self.tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints), "utf-8")

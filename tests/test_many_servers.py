@@ -52,7 +52,7 @@ def cluster(tmp_path_factory) -> Iterator[list[str]]:
     assert loader.load(FIXTURE.read_text("utf-8"), directory_url).ok
     actions_port = free_port()
     endpoints = {
-        "action_endpoint": {"url": f"http://{HOST}:{actions_port}/webhook"},
+        "action_endpoint": {"url": f"http://{HOST}:{actions_port}/webhook", "enable_selective_domain": True},
         "tracker_store": {"type": "bot.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql",
                           "url": HOST, "port": 5432, "username": "postgres", "db": name},
         "lock_store": {"type": "redis", "url": HOST, "port": 6379, "db": 1, "key_prefix": name.replace("_", "")},
