@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.bench import cpu, directory as generated
 from bot.bench.floor import write_project
 from bot.bench.load import RestChannel, WhatsAppChannel
-from bot.bench.measure import Plan, measure
+from bot.bench.measure import Assistant, Plan, measure
 from bot.bench.nlu_eval import evaluate
 from bot.bench.query_timing import time_queries
 from bot.bench.report import Results, machine, render
@@ -73,26 +73,27 @@ def run(work: Path, clock: _Clock) -> Results:
     queries_others = cpu.others_share(before, cpu.sample([]))
 
     stream = partial(conversations, directory.cities)
-    clock.step("project: starting servers and running the load (REST and WhatsApp)")
+    clock.step("floor: training the trivial bot")
+    floor_project = write_project(work / "floor")
+    floor_model, floor_training = train(["train"], project=floor_project, out=work / "floor-model", name="floor",
+                                        log=work / "floor-train.log", env=env)
+
+    clock.step("project and floor: starting their servers and running the load, taking turns")
     served = work / "project"
     served.mkdir()
     token = secrets.token_hex(16)
     credentials = {"rest": None, "channels.whatsapp.WhatsAppInput": {
         "account_sid": ACCOUNT_SID, "auth_token": token, "whatsapp_number": WHATSAPP_NUMBER}}
     servers = Servers(served, url, credentials, tracker_db=served / "tracker.db")
-    project = measure(servers, [RestChannel(servers.url, "project"),
-                                WhatsAppChannel(servers.url, ACCOUNT_SID, token, WHATSAPP_NUMBER)], stream, PLAN)
-
-    clock.step("floor: training the trivial bot")
-    floor_project = write_project(work / "floor")
-    floor_model, floor_training = train(["train"], project=floor_project, out=work / "floor-model", name="floor",
-                                        log=work / "floor-train.log", env=env)
-    clock.step("floor: starting its server and running the load (REST)")
     floor_served = work / "floor-run"
     floor_served.mkdir()
     floor_servers = Servers(floor_served, None, tracker_db=floor_served / "tracker.db", project=floor_project,
                             model=floor_model, actions=False, tracker_type="sql")
-    floor = measure(floor_servers, [RestChannel(floor_servers.url, "floor")], stream, PLAN)
+    figures = measure([
+        Assistant("project", servers, [RestChannel(servers.url, "project"),
+                                       WhatsAppChannel(servers.url, ACCOUNT_SID, token, WHATSAPP_NUMBER)]),
+        Assistant("floor", floor_servers, [RestChannel(floor_servers.url, "floor")])], stream, PLAN)
+    project, floor = figures["project"], figures["floor"]
 
     clock.step("training the project's model from scratch")
     before = cpu.sample([])

@@ -1,4 +1,5 @@
-"""One assistant under load: start its servers, warm them up, run the load through each channel, read peak memory."""
+"""Assistants under load, taking turns: start their servers, warm them up, run the load through each channel,
+read peak memory."""
 
 from __future__ import annotations
 
@@ -42,34 +43,55 @@ class ServerFigures:
     others_cpu: float
 
 
-def measure(servers: Servers, channels: list[Channel], stream: Callable[[int], Iterator[list[Turn]]],
-            plan: Plan) -> ServerFigures:
-    """Start `servers`, warm up each channel, then the sequential runs and the concurrent runs.
+@dataclass(frozen=True)
+class Assistant:
+    """An assistant to measure: its servers (not started yet) and the channels to talk to it through."""
 
-    The channels take turns, round after round (REST, WhatsApp, REST, WhatsApp...),
-    so that a slow moment of the machine does not fall on one channel only; in a
-    round every channel gets the same conversations (`stream(seed)`). Peak memory
-    is read after the load, before the servers stop; they are stopped whatever happens.
+    name: str
+    servers: Servers
+    channels: list[Channel]
+
+
+def measure(assistants: list[Assistant], stream: Callable[[int], Iterator[list[Turn]]],
+            plan: Plan) -> dict[str, ServerFigures]:
+    """Start every assistant's servers, warm up each channel, then the sequential runs and the concurrent runs.
+
+    The assistants and their channels take turns, round after round (project REST,
+    project WhatsApp, floor REST, project REST...), so that a slow moment of the
+    machine does not fall on one of them only; in a round every channel gets the same
+    conversations (`stream(seed)`). Peak memory is read after the load, before the
+    servers stop; they are stopped whatever happens.
     """
-    started = time.monotonic()
-    servers.start()
+    startup: dict[str, float] = {}
     try:
-        startup = time.monotonic() - started
-        for channel in channels:
-            load.run(channel, stream(WARMUP_SEED), plan.warmup_turns)
-        pids = [process.pid for process in servers.processes]
+        for assistant in assistants:
+            started = time.monotonic()
+            assistant.servers.start()
+            startup[assistant.name] = time.monotonic() - started
+        for assistant in assistants:
+            for channel in assistant.channels:
+                load.run(channel, stream(WARMUP_SEED), plan.warmup_turns)
+        pids = [process.pid for assistant in assistants for process in assistant.servers.processes]
         before = cpu.sample(pids)
-        parts: dict[tuple[str, str], list[RunResult]] = {}
+        parts: dict[tuple[str, str, str], list[RunResult]] = {}
         for mode, turns, senders in ((SEQUENTIAL, plan.sequential_turns, 1),
                                      (CONCURRENT, plan.concurrent_turns, plan.senders)):
             for round_number in range(plan.rounds):
-                for channel in channels:
-                    parts.setdefault((channel.name, mode), []).append(
-                        load.run(channel, stream(MEASURED_SEED + round_number), turns // plan.rounds, senders))
+                for assistant in assistants:
+                    for channel in assistant.channels:
+                        parts.setdefault((assistant.name, channel.name, mode), []).append(
+                            load.run(channel, stream(MEASURED_SEED + round_number), turns // plan.rounds, senders))
         others = cpu.others_share(before, cpu.sample(pids))
-        peak = {"Rasa server": peak_rss_mib(servers.rasa.pid)}
-        if servers.actions:
-            peak["action server"] = peak_rss_mib(servers.actions.pid)
+        figures = {}
+        for assistant in assistants:
+            servers = assistant.servers
+            peak = {"Rasa server": peak_rss_mib(servers.rasa.pid)}
+            if servers.actions:
+                peak["action server"] = peak_rss_mib(servers.actions.pid)
+            runs = {(channel, mode): load.combined(results)
+                    for (name, channel, mode), results in parts.items() if name == assistant.name}
+            figures[assistant.name] = ServerFigures(runs, peak, startup[assistant.name], others)
+        return figures
     finally:
-        servers.stop()
-    return ServerFigures({key: load.combined(runs) for key, runs in parts.items()}, peak, startup, others)
+        for assistant in assistants:
+            assistant.servers.stop()

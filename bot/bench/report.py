@@ -147,8 +147,8 @@ def _memory_section(results: Results) -> str:
 
 def _others(results: Results) -> dict[str, float]:
     """The share of the machine's CPU other programs used, per measuring step."""
-    return {"directory queries": results.queries_others_cpu, "project under load": results.project.others_cpu,
-            "floor under load": results.floor.others_cpu,
+    return {"directory queries": results.queries_others_cpu,
+            "project and floor under load (taking turns)": results.project.others_cpu,
             "training the project's model and the NLU model, parsing": results.training_others_cpu}
 
 
@@ -249,13 +249,14 @@ def render(results: Results) -> str:
         "(`POST /webhooks/whatsapp/webhook`, a Twilio-signed form with a fresh MessageSid each time): "
         f"{plan.warmup_turns} warm-up turns, then {plan.sequential_turns} turns one sender at a time and "
         f"{plan.concurrent_turns} turns with {plan.senders} senders at once, per channel, each in {plan.rounds} "
-        "runs with the channels taking turns (so a busy moment of the machine does not fall on one channel "
-        "only). Throughput is turns answered over the runs' wall time. Conversations are a "
+        "runs with the channels, and the floor below, taking turns (so a busy moment of the machine does not "
+        "fall on one of them only). Throughput is turns answered over the runs' wall time. Conversations are a "
         "fixed mix of greetings, centres, opening hours, lawyers, doctors, food, jobs and events, in Spanish "
         "and English, each with a new sender; the same messages go to both channels.",
         "- The floor: a trivial Rasa bot (two intents, one response and one rule each; WhitespaceTokenizer, "
         "CountVectorsFeaturizer, DIETClassifier with 20 epochs, RulePolicy; no action server) trained and "
-        "served on this machine with a SQL tracker store on SQLite, given the same REST load.",
+        "served on this machine with Rasa's own SQL tracker store on SQLite, running beside the project and "
+        "given the same REST load in the same rounds.",
         "- Peak memory: VmHWM from /proc of each server process, read after the load.",
         "- The CPU other programs used while each step measured (the machine's busy time from /proc/stat "
         "less that of the benchmark, its servers and the trainings it ran), since this machine may be shared.",
