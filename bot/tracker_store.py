@@ -7,7 +7,8 @@
   of the conversation is left; the next message starts a new one.
 - A turn costs one read and one write: a tracker read from the store remembers
   how many events are stored, so saving it needs no count query, and its new
-  events are inserted in one statement. On SQLite, connections are pooled and
+  events are inserted in one statement. A new conversation is first written
+  with its first turn (Rasa would also write it, empty, when creating it). On SQLite, connections are pooled and
   the database is in WAL mode (Rasa's own store opens a connection per query).
 """
 
@@ -19,6 +20,7 @@ from typing import Any, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.orm import sessionmaker
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -35,6 +37,12 @@ def _row(key: str, event: Event) -> dict:
     return {"sender_id": key, "type_name": event.type_name, "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"), "data": json.dumps(data)}
+
+
+def _just_created(tracker: DialogueStateTracker) -> bool:
+    """Whether the tracker holds nothing but the initial `action_listen` of a new conversation."""
+    return len(tracker.events) == 1 and isinstance(tracker.events[0], ActionExecuted) \
+        and tracker.events[0].action_name == ACTION_LISTEN_NAME
 
 
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
@@ -77,10 +85,13 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         if asked_to_forget(tracker):
             self.forget(tracker.sender_id)
             return
+        stored = getattr(tracker, _STORED, None)
+        if stored is None and _just_created(tracker):
+            setattr(tracker, _STORED, 0)  # Rasa saves a new tracker at once; its first turn's save will do
+            return
         await self.stream_events(tracker)
         key = pseudonym(tracker.sender_id)
         with self.session_scope() as session:
-            stored = getattr(tracker, _STORED, None)
             new = (itertools.islice(tracker.events, stored, None) if stored is not None
                    else self._additional_events(session, tracker))
             rows = [_row(key, event) for event in new]

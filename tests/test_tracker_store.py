@@ -35,7 +35,8 @@ def test_each_event_is_stored_once_whether_the_tracker_was_read_or_built(tmp_pat
     store = PrivateSQLTrackerStore(Domain.load(str(HERE.parent / "domain.yml")), db=str(path))
 
     async def conversation() -> DialogueStateTracker:
-        tracker = await store.get_or_create_tracker(SENDER)      # new: stores action_listen
+        tracker = await store.get_or_create_tracker(SENDER)      # new: stored with its first turn
+        assert stored(path) == []
         turn(tracker, "hola", "greet")
         await store.save(tracker)
         await store.save(tracker)                                # saving again adds nothing
