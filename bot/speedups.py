@@ -1,23 +1,38 @@
-"""A fix for Rasa 3.6's slowest step: checking the action server's answer against its JSON schema.
+"""Fixes for two costs Rasa 3.6 pays on every custom action call (measured with py-spy; docs/benchmarks.md).
 
-Rasa calls `jsonschema.validate(result, schema)` for every custom action and
+1. Checking the action server's answer against its JSON schema. Rasa calls `jsonschema.validate(result, schema)` for every custom action and
 form validation; that re-checks the (constant) schema against the JSON Schema
 meta-schema each time, which was half of the Rasa server's CPU time per turn
 here (measured with py-spy; see docs/benchmarks.md). This builds the validator
 once and checks each answer with it: the same check and the same error, without
-the repeated work. Imported by `bot.nlu`, which every Rasa server running the
-project's model loads.
+the repeated work.
+
+2. A new HTTP client session, and so a new connection, for every request to
+the action server. This keeps one session per endpoint and event loop, whose
+idle connections are closed after `KEEPALIVE_S`, before the action server
+(Sanic: 5 s) would close them under it.
+
+Imported by `bot.nlu`, which every Rasa server running the project's model loads.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import Any, Dict, Text
+import asyncio
+import weakref
+from typing import Any, Dict, Optional, Text
+
+import aiohttp
 
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+KEEPALIVE_S = 2.0
+_SESSIONS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Dict[int, aiohttp.ClientSession]]" = \
+    weakref.WeakKeyDictionary()
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,6 +53,34 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
         raise error
 
 
+class _Kept:
+    """`async with` on a kept session: the session stays open for the next request."""
+
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> aiohttp.ClientSession:
+        return self.session
+
+    async def __aexit__(self, *_exc: object) -> Optional[bool]:
+        return None
+
+
+def _kept_session(self: EndpointConfig) -> _Kept:
+    """Rasa's session for this endpoint (same headers, auth and timeout), made once per event loop."""
+    sessions = _SESSIONS.setdefault(asyncio.get_running_loop(), {})
+    session = sessions.get(id(self))
+    if session is None or session.closed:
+        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) \
+            if self.basic_auth else None
+        session = aiohttp.ClientSession(headers=self.headers, auth=auth,
+                                        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                        connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
+        sessions[id(self)] = session
+    return _Kept(session)
+
+
 def install() -> None:
-    """Use the cached validator in every RemoteAction of this process."""
+    """Use the cached validator in every RemoteAction, and kept sessions for every endpoint, of this process."""
     RemoteAction._validate_action_result = _validate_action_result
+    EndpointConfig.session = _kept_session
