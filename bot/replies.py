@@ -7,6 +7,7 @@ optionally `buttons`. Facts come from the directory; words from domain.yml.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Optional, Sequence
@@ -63,8 +64,13 @@ def hours_text(texts: Texts, hours: Optional[dict]) -> str:
 
 
 def _day_name(texts: Texts, day: str) -> str:
+    return _weekday(texts.language, day)
+
+
+@functools.lru_cache(maxsize=None)
+def _weekday(language: str, day: str) -> str:
     monday = datetime(2024, 1, 1)  # a Monday
-    return format_date(monday + timedelta(days=opening.DAYS.index(day)), "EEEE", locale=texts.language)
+    return format_date(monday + timedelta(days=opening.DAYS.index(day)), "EEEE", locale=language)
 
 
 def open_status(texts: Texts, hours: Optional[dict], now: datetime) -> Optional[str]:
