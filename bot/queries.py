@@ -9,8 +9,8 @@ from typing import Optional, Sequence
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.sql import Select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot import settings
 from bot.models import Centre, Country, Event, Service
@@ -113,8 +113,7 @@ def countries(session: Session) -> list[Country]:
 
 def timezone_of(session: Session, city: str) -> ZoneInfo:
     """The timezone of `city` (its country's), else the default one."""
-    country = country_of(session, city)
-    return ZoneInfo(country.timezone if country else settings.DEFAULT_TIMEZONE)
+    return _zone(country_of(session, city))
 
 
 def local_now(session: Session, city: str, now: Optional[datetime] = None) -> datetime:
@@ -124,7 +123,11 @@ def local_now(session: Session, city: str, now: Optional[datetime] = None) -> da
 
 def local_now_at(centre: Centre, now: Optional[datetime] = None) -> datetime:
     """The local time at `centre` (its country's timezone, loaded with it), as `local_now` gives it."""
-    return _local(ZoneInfo(centre.country.timezone if centre.country else settings.DEFAULT_TIMEZONE), now)
+    return _local(_zone(centre.country), now)
+
+
+def _zone(country: Optional[Country]) -> ZoneInfo:
+    return ZoneInfo(country.timezone if country else settings.DEFAULT_TIMEZONE)
 
 
 def _local(zone: ZoneInfo, now: Optional[datetime]) -> datetime:

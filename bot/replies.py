@@ -56,19 +56,15 @@ def hours_text(texts: Texts, hours: Optional[dict]) -> str:
         return texts("text_hours_unknown")
     parts = []
     for days, ranges in groups:
-        names = [_day_name(texts, day) for day in days]
+        names = [_day_name(texts.language, day) for day in days]
         label = names[0] if len(names) == 1 else (
             ", ".join(names) if len(names) == 2 else texts("text_days_range", first=names[0], last=names[-1]))
         parts.append(f"{label} {ranges}")
     return "; ".join(parts)
 
 
-def _day_name(texts: Texts, day: str) -> str:
-    return _weekday(texts.language, day)
-
-
 @functools.lru_cache(maxsize=None)
-def _weekday(language: str, day: str) -> str:
+def _day_name(language: str, day: str) -> str:
     monday = datetime(2024, 1, 1)  # a Monday
     return format_date(monday + timedelta(days=opening.DAYS.index(day)), "EEEE", locale=language)
 
@@ -124,7 +120,12 @@ def centre_card(texts: Texts, centre: Centre, km: Optional[float] = None,
 
 def _page(items: Sequence[Any], page: int) -> tuple[Sequence[Any], int]:
     start = page * PAGE_SIZE
-    return items[start:start + PAGE_SIZE], max(0, len(items) - start - PAGE_SIZE)
+    return items[start:start + PAGE_SIZE], _remaining(len(items), page)
+
+
+def _remaining(total: int, page: int) -> int:
+    """How many of `total` results come after page `page`."""
+    return max(0, total - (page + 1) * PAGE_SIZE)
 
 
 def _finish(reply: Reply, texts: Texts) -> Reply:
@@ -236,9 +237,8 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
     total = queries.count_services(session, city, categories)
     if not total:
         return _no_services(session, texts, city, categories)
-    start = page * PAGE_SIZE
-    shown = queries.services_in(session, city, categories, offset=start, limit=PAGE_SIZE)
-    reply.remaining = max(0, total - start - PAGE_SIZE)
+    shown = queries.services_in(session, city, categories, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
+    reply.remaining = _remaining(total, page)
     named = shown[0].city if shown else city
     if categories:
         reply.say(texts("text_services_in_city", category=category_name(texts, category), city=named))

@@ -1,11 +1,11 @@
 """Fixes for two costs Rasa 3.6 pays on every custom action call (measured with py-spy; docs/benchmarks.md).
 
-1. Checking the action server's answer against its JSON schema. Rasa calls `jsonschema.validate(result, schema)` for every custom action and
-form validation; that re-checks the (constant) schema against the JSON Schema
+1. Checking the action server's answer against its JSON schema. Rasa calls
+`jsonschema.validate(result, schema)` for every custom action and form
+validation; that re-checks the (constant) schema against the JSON Schema
 meta-schema each time, which was half of the Rasa server's CPU time per turn
-here (measured with py-spy; see docs/benchmarks.md). This builds the validator
-once and checks each answer with it: the same check and the same error, without
-the repeated work.
+here. This builds the validator once and checks each answer with it: the same
+check and the same error, without the repeated work.
 
 2. A new HTTP client session, and so a new connection, for every request to
 the action server. This keeps one session per endpoint and event loop, whose
@@ -17,13 +17,12 @@ Imported by `bot.nlu`, which every Rasa server running the project's model loads
 
 from __future__ import annotations
 
-import functools
 import asyncio
+import functools
 import weakref
 from typing import Any, Dict, Optional, Text
 
 import aiohttp
-
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction

@@ -8,8 +8,9 @@
 - A turn costs one read and one write: a tracker read from the store remembers
   how many events are stored, so saving it needs no count query, and its new
   events are inserted in one statement. A new conversation is first written
-  with its first turn (Rasa would also write it, empty, when creating it). On SQLite, connections are pooled and
-  the database is in WAL mode (Rasa's own store opens a connection per query).
+  with its first turn (Rasa would also write it, empty, when creating it).
+  On SQLite, connections are pooled and the database is in WAL mode (Rasa's
+  own store opens a connection per query).
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ import json
 from typing import Any, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy.orm import sessionmaker
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy.orm import sessionmaker
 
 from bot import db
 from bot.privacy import pseudonym
