@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
 import re
 import secrets
+from pathlib import Path
 from typing import Optional
 
 from bot import settings
@@ -20,10 +22,26 @@ def _key() -> bytes:
     configured = os.environ.get("BOT_HASH_KEY")
     if configured:
         return configured.encode()
-    if not _KEY_FILE.exists():
-        _KEY_FILE.parent.mkdir(exist_ok=True)
-        _KEY_FILE.write_text(secrets.token_hex(32))
-    return _KEY_FILE.read_text().strip().encode()
+    return _kept_key(_KEY_FILE)
+
+
+@functools.lru_cache(maxsize=4)
+def _kept_key(path: Path) -> bytes:
+    """The key in `path`, made there first if missing; read once per process (it is needed on every message).
+
+    The file appears whole or not at all, so servers starting together agree on one key.
+    """
+    if not path.exists():
+        path.parent.mkdir(exist_ok=True)
+        draft = path.with_name(f"{path.name}.{os.getpid()}")
+        draft.write_text(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # fails if another process made the key first: theirs is kept
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip().encode()
 
 
 def pseudonym(sender_id: str) -> str:

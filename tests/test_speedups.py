@@ -11,8 +11,14 @@ from rasa.core.actions.action import RemoteAction
 import bot.nlu  # noqa: F401  (installs the speed-up, as loading the model does)
 
 GOOD = [{"events": [{"event": "slot", "name": "city", "value": "Quito"}], "responses": [{"text": "hola"}]},
+        {"events": [{"event": "slot", "name": "page", "value": 1, "timestamp": None},
+                    {"event": "followup", "name": "action_answer"}, {"event": "active_loop", "name": None}]},
         {"events": [], "responses": []}, {}]
-BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": "nope"}]
+BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": "nope"},
+       {"events": [{"event": "no_such_kind"}]}, {"events": [{"event": "slot"}]},
+       {"events": [{"event": "slot", "name": "city", "value": "Quito"}, {"event": "slot", "name": 5, "value": 1}]},
+       {"events": [{"event": "user", "parse_data": {"entities": [{"entity": "city"}]}}]},
+       {"events": [{"event": "bot", "timestamp": "yesterday"}]}, {"events": [7]}]
 
 
 @pytest.mark.parametrize("result", GOOD)
