@@ -64,3 +64,61 @@ def test_requests_to_an_endpoint_reuse_one_connection():
     answers, ports = asyncio.run(scenario())
     assert answers == [{"echo": 0}, {"echo": 1}, {"echo": 2}]
     assert len(ports) == 1
+
+
+def _rule_lookups() -> list[dict]:
+    """The rule lookups RulePolicy learnt for the project's newest model (`make test` trains it first)."""
+    import json
+    import tarfile
+
+    from bot.processes import newest_model
+
+    with tarfile.open(newest_model()) as model:
+        member = next(name for name in model.getnames() if name.endswith("rule_policy.json"))
+        lookup = json.load(model.extractfile(member))["lookup"]
+    return [lookup["rules"], lookup["rules_for_loop_unhappy_path"]]
+
+
+def _conversations(lookup: dict, count: int, seed: int) -> list[list[dict]]:
+    """Conversations (lists of states) made of the rules' own states, mixed and altered at random."""
+    import copy
+    import json
+    import random
+
+    rng = random.Random(seed)
+    states = [state for key in lookup for state in json.loads(key)]
+    parts = {kind: [state[kind] for state in states if kind in state] for kind in ("prev_action", "user", "active_loop",
+                                                                                  "slots")}
+    made = []
+    for _ in range(count):
+        conversation = []
+        for _ in range(rng.randint(1, 6)):
+            state = copy.deepcopy(rng.choice(states)) if rng.random() < 0.6 else {}
+            for kind, seen in parts.items():
+                if seen and rng.random() < 0.3:
+                    state[kind] = copy.deepcopy(rng.choice(seen))
+                elif kind in state and rng.random() < 0.1:
+                    del state[kind]
+            for sub_state in state.values():  # Rasa's states hold tuples where the rules' JSON has lists
+                for name, value in sub_state.items():
+                    if isinstance(value, list):
+                        sub_state[name] = tuple(value)
+            conversation.append(state)
+        made.append(conversation)
+    return made
+
+
+def test_the_rules_found_are_the_rules_rasa_finds():
+    """The rule index finds, for every conversation, exactly the rules Rasa's own walk back through it keeps."""
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    policy = RulePolicy.__new__(RulePolicy)
+    checked = matched = 0
+    for number, lookup in enumerate(_rule_lookups()):
+        for states in _conversations(lookup, 1500, seed=number):
+            rasa_finds = {key for key in lookup if all(policy._is_rule_applicable(key, turn, state)
+                                                       for turn, state in enumerate(reversed(states)))}
+            assert policy._get_possible_keys(lookup, states) == rasa_finds, states
+            checked += 1
+            matched += bool(rasa_finds)
+    assert matched > checked / 5  # the conversations are near enough to the rules for many of them to apply
