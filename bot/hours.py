@@ -6,6 +6,7 @@ commas, in the local time of the place; a missing day is closed.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, time, timedelta
 from typing import Optional
 
@@ -14,13 +15,19 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 def day_ranges(hours: Optional[dict], day: str) -> list[tuple[time, time]]:
     """The opening ranges of `day` (mon..sun), in order; empty when closed."""
+    return list(_ranges(str((hours or {}).get(day) or "")))
+
+
+@functools.lru_cache(maxsize=4096)
+def _ranges(written: str) -> tuple[tuple[time, time], ...]:
+    """"08:00-12:00, 14:00-17:00" read once: a directory repeats the same few hours in every answer."""
     result = []
-    for part in str((hours or {}).get(day) or "").split(","):
+    for part in written.split(","):
         if "-" not in part:
             continue
         start, end = (piece.strip() for piece in part.split("-", 1))
         result.append((_clock(start), _clock(end)))
-    return sorted(result)
+    return tuple(sorted(result))
 
 
 def _clock(text: str) -> time:
