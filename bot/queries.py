@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Float, Integer, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -42,20 +42,36 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+def _flat_distance_ranking() -> Select:
+    """Centres with coordinates by squared flat-earth distance to (:latitude, :longitude), the first :count.
+
+    Built once: it is asked for every shared location, and building it cost more than running it.
+    """
+    latitude, longitude = bindparam("latitude", type_=Float), bindparam("longitude", type_=Float)
+    squared = ((Centre.latitude - latitude) * (Centre.latitude - latitude)
+               + (Centre.longitude - longitude) * (Centre.longitude - longitude) * bindparam("scale", type_=Float))
+    return (select(Centre.id, Centre.latitude, Centre.longitude)
+            .where(Centre.latitude.is_not(None), Centre.longitude.is_not(None))
+            .order_by(squared, Centre.id).limit(bindparam("count", type_=Integer)))
+
+
+_NEAREST = _flat_distance_ranking()
+
+
 def nearest_centres(session: Session, latitude: float, longitude: float, limit: int = 3) -> list[Nearby]:
     """The centres with coordinates nearest to a point, nearest first, with great-circle distances.
 
     The database ranks centres by a flat-earth distance (exact enough to find
     the nearest few); the best `NEAREST_CANDIDATES` are then ranked by haversine.
     """
-    squared = ((Centre.latitude - latitude) * (Centre.latitude - latitude)
-               + (Centre.longitude - longitude) * (Centre.longitude - longitude)
-               * math.cos(math.radians(latitude)) ** 2)
-    candidates = session.execute(select(Centre).where(Centre.latitude.is_not(None), Centre.longitude.is_not(None))
-                                 .order_by(squared, Centre.id).limit(max(limit, NEAREST_CANDIDATES))).scalars()
-    ranked = sorted((Nearby(centre, distance_km(latitude, longitude, centre.latitude, centre.longitude))
-                     for centre in candidates), key=lambda nearby: (nearby.km, nearby.centre.id))
-    return ranked[:limit]
+    candidates = session.execute(_NEAREST, {"latitude": latitude, "longitude": longitude,
+                                            "scale": math.cos(math.radians(latitude)) ** 2,
+                                            "count": max(limit, NEAREST_CANDIDATES)}).all()
+    ranked = sorted((distance_km(latitude, longitude, row.latitude, row.longitude), row.id) for row in candidates)
+    chosen = ranked[:limit]  # only the centres answered with are loaded whole
+    centres = {centre.id: centre for centre in
+               session.execute(select(Centre).where(Centre.id.in_([key for _, key in chosen]))).scalars()}
+    return [Nearby(centres[key], km) for km, key in chosen]
 
 
 def services_in(session: Session, city: str, categories: Sequence[str] = (), offset: int = 0,
