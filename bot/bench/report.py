@@ -201,8 +201,8 @@ def _meaning(results: Results) -> str:
         f"{_ratio(latency_ratio)} as long ({_verdict(latency_ratio <= FLOOR_LATENCY_RATIO)} against "
         f"{FLOOR_LATENCY_RATIO:g}x) and leaves {_ratio(throughput_ratio)} of the floor's throughput "
         f"({_verdict(throughput_ratio >= FLOOR_THROUGHPUT_RATIO)} against {FLOOR_THROUGHPUT_RATIO:g}x); "
-        "the floor answers every message with one canned reply, while a project turn runs the form, "
-        "the action server and the directory.")
+        "the floor answers every message with one canned reply, while a project question calls the action "
+        "server, which reads the directory.")
     busy = [step for step, share in _others(results).items() if share > NOISY_SHARE]
     if busy:
         sentences.append(f"Other programs used up to {max(_others(results).values()):.0%} of the machine's CPU "
