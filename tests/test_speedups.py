@@ -122,3 +122,69 @@ def test_the_rules_found_are_the_rules_rasa_finds():
             checked += 1
             matched += bool(rasa_finds)
     assert matched > checked / 5  # the conversations are near enough to the rules for many of them to apply
+
+
+@pytest.fixture(scope="module")
+def processor():
+    """The project's newest model, loaded in this process as `rasa run` loads it (no action server needed)."""
+    from rasa.core.agent import Agent
+
+    from bot.processes import newest_model
+
+    return Agent.load(str(newest_model())).processor
+
+
+MESSAGES = ["hola", "necesito un abogado en Cúcuta", "where is the integration centre?", "Quito", "gracias",
+            "a que hora abre el centro de lima", "chamo busco trabajo en bogota", "me quieren matar", "🙂", "",
+            "can we talk in English?", "borrar mis datos", "is there a doctor in Guayaquil?", "x" * 300]
+
+
+def _with_runner(run, work):
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    kept = DaskGraphRunner.run
+    DaskGraphRunner.run = run
+    try:
+        return asyncio.run(work())
+    finally:
+        DaskGraphRunner.run = kept
+
+
+def test_the_graph_gives_what_dask_gives(processor):
+    """Parsing messages and predicting the next action give, to the last digit, what Rasa's dask runner gives."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot import speedups
+
+    async def work():
+        found = []
+        for number, text in enumerate(MESSAGES):
+            parse = await processor.parse_message(UserMessage(text, sender_id=f"s{number}"))
+            found.append(parse)
+            for previous in ("action_listen", "action_answer"):
+                events = [ActionExecuted("action_listen"), UserUttered(text, parse["intent"], parse["entities"],
+                                                                        parse)]
+                if previous != "action_listen":
+                    events.append(ActionExecuted(previous))
+                tracker = DialogueStateTracker.from_events(f"s{number}", events, processor.domain.slots)
+                prediction = processor._predict_next_with_tracker(tracker)
+                found.append((prediction.policy_name, prediction.probabilities, prediction.events,
+                              prediction.is_end_to_end_prediction, prediction.hide_rule_turn))
+        return found
+
+    ours = _with_runner(speedups._run_graph, work)
+    assert ours == _with_runner(speedups._DASK_RUN, work)
+    assert {parse["intent"]["name"] for parse in ours if isinstance(parse, dict)} >= {"greet", "find_centre"}
+
+
+def test_a_graph_run_missing_its_input_fails_as_with_dask(processor):
+    from rasa.engine.exceptions import GraphRunError
+
+    from bot import speedups
+
+    runner, target = processor.graph_runner, processor.model_metadata.nlu_target
+    for run in (speedups._run_graph, speedups._DASK_RUN):
+        with pytest.raises(GraphRunError):
+            run(runner, inputs={}, targets=[target])
