@@ -5,7 +5,9 @@
 - When a turn ran `action_delete_data` (the user confirmed "delete my data"),
   saving that turn deletes every stored event of the sender instead, so nothing
   of the conversation is left; the next message starts a new one.
-- A turn costs one read and one write: a tracker read from the store remembers
+- A turn costs one read and one write. The read of the latest session is one
+  statement built once (Rasa builds its ORM query anew on every message and
+  loads each event as an object). A tracker read from the store remembers
   how many events are stored, so saving it needs no count query, and its new
   events are inserted in one statement. A new conversation is first written
   with its first turn (Rasa would also write it, empty, when creating it).
@@ -21,10 +23,12 @@ from typing import Any, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.orm import sessionmaker
+from sqlalchemy.sql import Select
 
 from bot import db
 from bot.privacy import pseudonym
@@ -40,10 +44,15 @@ def _row(key: str, event: Event) -> dict:
             "action_name": data.get("name"), "data": json.dumps(data)}
 
 
-def _just_created(tracker: DialogueStateTracker) -> bool:
-    """Whether the tracker holds nothing but the initial `action_listen` of a new conversation."""
-    return len(tracker.events) == 1 and isinstance(tracker.events[0], ActionExecuted) \
-        and tracker.events[0].action_name == ACTION_LISTEN_NAME
+def _latest_session(events: Table) -> Select:
+    """The data of :sender_id's events since their latest `session_started` (all, if none), oldest first:
+    the events Rasa's own query returns."""
+    sender = bindparam("sender_id")
+    start = (select(func.max(events.c.timestamp))
+             .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+             .scalar_subquery())
+    return (select(events.c.data).where(events.c.sender_id == sender, or_(events.c.timestamp >= start, start.is_(None)))
+            .order_by(events.c.id))
 
 
 def asked_to_forget(tracker: DialogueStateTracker) -> bool:
@@ -67,14 +76,29 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             self.engine.dispose()
             self.engine = db.sqlite_engine(url)
             self.sessionmaker = sessionmaker(bind=self.engine)
+        self._latest_session = _latest_session(self.SQLEvent.__table__)
 
     def _event_query(self, session, sender_id: Text, fetch_events_from_all_sessions: bool):
         return super()._event_query(session, pseudonym(sender_id), fetch_events_from_all_sessions)
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool):
-        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        if tracker is not None and not fetch_events_from_all_sessions:
-            setattr(tracker, _STORED, len(tracker.events))
+        if fetch_events_from_all_sessions:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        with self.engine.connect() as connection:
+            rows = connection.execute(self._latest_session, {"sender_id": pseudonym(sender_id)}).scalars().all()
+        if not self.domain or not rows:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(row) for row in rows], self.domain.slots)
+        setattr(tracker, _STORED, len(tracker.events))
+        return tracker
+
+    async def create_tracker(self, sender_id: Text, append_action_listen: bool = True) -> DialogueStateTracker:
+        """A new conversation's tracker (nothing is stored for `sender_id`: Rasa makes one only then), written
+        with its first turn rather than now, empty, as Rasa writes it."""
+        tracker = self.init_tracker(sender_id)
+        if append_action_listen:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        setattr(tracker, _STORED, 0)
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -87,9 +111,6 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             self.forget(tracker.sender_id)
             return
         stored = getattr(tracker, _STORED, None)
-        if stored is None and _just_created(tracker):
-            setattr(tracker, _STORED, 0)  # Rasa saves a new tracker at once; its first turn's save will do
-            return
         await self.stream_events(tracker)
         key = pseudonym(tracker.sender_id)
         with self.session_scope() as session:
