@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Optional, Sequence
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Float, Integer, bindparam, func, or_, select
+from sqlalchemy import DateTime, Float, Integer, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -28,10 +28,15 @@ class Nearby:
     km: float
 
 
+# The questions asked on every turn are built once, with bound parameters: building a statement
+# cost SQLAlchemy more than SQLite took to run it.
+_CITY_KEY = bindparam("city_key")
+_CENTRES_IN = select(Centre).where(Centre.city_key == _CITY_KEY).order_by(Centre.id)
+
+
 def centres_in(session: Session, city: str) -> list[Centre]:
     """The centres of `city` (any case or accents), by name."""
-    rows = session.execute(select(Centre).where(Centre.city_key == fold(city)).order_by(Centre.id))
-    return list(rows.scalars())
+    return list(session.execute(_CENTRES_IN, {"city_key": fold(city)}).scalars())
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -74,26 +79,37 @@ def nearest_centres(session: Session, latitude: float, longitude: float, limit: 
     return [Nearby(centres[key], km) for km, key in chosen]
 
 
+def _services_where(query: Select, by_category: bool) -> Select:
+    query = query.where(Service.city_key == _CITY_KEY)
+    return query.where(Service.category.in_(bindparam("categories", expanding=True))) if by_category else query
+
+
+_COUNT_SERVICES = {by_category: _services_where(select(func.count(Service.id)), by_category)
+                   for by_category in (False, True)}
+_SERVICES = {(by_category, limited): _services_where(select(Service), by_category)
+             .order_by(Service.category, Service.id).offset(bindparam("offset", type_=Integer))
+             .limit(bindparam("limit", type_=Integer) if limited else None)
+             for by_category in (False, True) for limited in (False, True)}
+
+
+def _services_parameters(city: str, categories: Sequence[str]) -> dict:
+    return {"city_key": fold(city), "categories": list(categories)}
+
+
 def services_in(session: Session, city: str, categories: Sequence[str] = (), offset: int = 0,
                 limit: Optional[int] = None) -> list[Service]:
     """The services of `city`, of the given categories (all when empty), by category then id.
 
     `offset` and `limit` select one page of that order (all of it by default).
     """
-    query = _services_query(select(Service), city, categories).order_by(Service.category, Service.id)
-    return list(session.execute(query.offset(offset).limit(limit)).scalars())
+    statement = _SERVICES[bool(categories), limit is not None]
+    return list(session.execute(statement, {**_services_parameters(city, categories), "offset": offset,
+                                            "limit": limit}).scalars())
 
 
 def count_services(session: Session, city: str, categories: Sequence[str] = ()) -> int:
     """How many services `services_in` would list without a page."""
-    return session.execute(_services_query(select(func.count(Service.id)), city, categories)).scalar_one()
-
-
-def _services_query(query: Select, city: str, categories: Sequence[str]) -> Select:
-    query = query.where(Service.city_key == fold(city))
-    if categories:
-        query = query.where(Service.category.in_(list(categories)))
-    return query
+    return session.execute(_COUNT_SERVICES[bool(categories)], _services_parameters(city, categories)).scalar_one()
 
 
 def cities_with(session: Session, categories: Sequence[str] = ()) -> list[str]:
@@ -105,21 +121,27 @@ def cities_with(session: Session, categories: Sequence[str] = ()) -> list[str]:
     return sorted(session.execute(query).scalars(), key=fold)
 
 
-def upcoming_events(session: Session, city: str, start: datetime, end: Optional[datetime]) -> list[Event]:
-    """Events of `city` not cancelled that have not finished by `start` and start before `end` (local times)."""
-    query = (select(Event).where(Event.city_key == fold(city), Event.cancelled.is_(False),
+def _upcoming(ending: bool) -> Select:
+    start = bindparam("start", type_=DateTime)
+    query = (select(Event).where(Event.city_key == _CITY_KEY, Event.cancelled.is_(False),
                                  or_(Event.starts >= start, Event.ends > start))
              .order_by(Event.starts, Event.id))
-    if end is not None:
-        query = query.where(Event.starts < end)
-    return list(session.execute(query).scalars())
+    return query.where(Event.starts < bindparam("end", type_=DateTime)) if ending else query
+
+
+_UPCOMING = {ending: _upcoming(ending) for ending in (False, True)}
+_COUNTRY_OF = select(Country).join(Centre, Centre.country_key == Country.key).where(Centre.city_key == _CITY_KEY).limit(1)
+
+
+def upcoming_events(session: Session, city: str, start: datetime, end: Optional[datetime]) -> list[Event]:
+    """Events of `city` not cancelled that have not finished by `start` and start before `end` (local times)."""
+    return list(session.execute(_UPCOMING[end is not None], {"city_key": fold(city), "start": start, "end": end})
+                .scalars())
 
 
 def country_of(session: Session, city: str) -> Optional[Country]:
     """The country of `city`, known from its centres."""
-    row = session.execute(select(Country).join(Centre, Centre.country_key == Country.key)
-                          .where(Centre.city_key == fold(city)).limit(1)).scalars().first()
-    return row
+    return session.execute(_COUNTRY_OF, {"city_key": fold(city)}).scalars().first()
 
 
 def countries(session: Session) -> list[Country]:
