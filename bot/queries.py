@@ -35,7 +35,7 @@ _CENTRES_IN = select(Centre).where(Centre.city_key == _CITY_KEY).order_by(Centre
 
 
 def centres_in(session: Session, city: str) -> list[Centre]:
-    """The centres of `city` (any case or accents), by name."""
+    """The centres of `city` (any case or accents), in the order the directory added them (by id)."""
     return list(session.execute(_CENTRES_IN, {"city_key": fold(city)}).scalars())
 
 
