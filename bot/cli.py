@@ -42,6 +42,8 @@ def directory_load(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
         return 1
+    for warning in result.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
     print(f"{args.file}: loaded " + ", ".join(f"{n} {name}" for name, n in result.counts.items()))
     return 0
 
@@ -51,9 +53,12 @@ def directory_check(args: argparse.Namespace) -> int:
     text = _read(args.file)
     if text is None:
         return 2
-    problems = loader.check(text).problems
+    parsed = loader.check(text)
+    problems = parsed.problems
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
+    for warning in parsed.warnings:
+        print(f"  warning: {warning}", file=sys.stderr)
     print(f"{args.file}: {'ok' if not problems else f'{len(problems)} problems'}")
     return 1 if problems else 0
 

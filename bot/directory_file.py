@@ -22,6 +22,7 @@ _RANGE = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)\s*-\s*([01]?\d|2[0-4]):([0-5]\
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 COUNTRY_FIELDS = ("name", "timezone", "emergency")
+LINE_KINDS = ("emergency", "crisis")  # an emergency line's optional `kind`; crisis: mental health, suicide
 CENTRE_FIELDS = ("id", "name", "city", "country", "address", "phone", "whatsapp", "email",
                  "latitude", "longitude", "hours", "description", "staff_notes")
 SERVICE_FIELDS = ("id", "name", "category", "centre", "city", "address", "phone", "hours",
@@ -55,6 +56,7 @@ class Parsed:
     services: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_hours(value: Any) -> Optional[str]:
@@ -251,6 +253,9 @@ def _countries(data: dict, parsed: Parsed, countries: set[str]) -> None:
             for number, line in enumerate(emergency):
                 if not isinstance(line, dict) or not line.get("phone"):
                     check.problem(f"emergency[{number}]", "must have a name and a phone")
+                    continue
+                if line.get("kind", "emergency") not in LINE_KINDS:
+                    check.problem(f"emergency[{number}]", f"kind must be one of {', '.join(LINE_KINDS)}")
                     continue
                 lines.append({**line, "phone": str(line["phone"])})
         if name is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import yaml
@@ -22,6 +22,7 @@ class LoadResult:
 
     counts: dict[str, int]
     problems: list[Problem]
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -37,7 +38,29 @@ def check(text: str, url: Optional[str] = None) -> Parsed:
 def _parse(current: Session, text: str) -> Parsed:
     centres = current.execute(select(Centre.id)).scalars().all()
     countries = current.execute(select(Country.key)).scalars().all()
-    return parse(text, centres, countries)
+    parsed = parse(text, centres, countries)
+    _keep_emergency_lines(current, parsed)
+    return parsed
+
+
+def _keep_emergency_lines(current: Session, parsed: Parsed) -> None:
+    """No country is ever left without emergency lines.
+
+    A country given without lines keeps the ones the database has (with a
+    warning); a new country without lines is a problem of the file.
+    """
+    for index, row in enumerate(parsed.countries):
+        if any(line.get("kind", "emergency") == "emergency" for line in row["emergency"]):
+            continue
+        held = current.get(Country, row["key"])
+        kept = [line for line in (held.emergency if held else []) if line.get("kind", "emergency") == "emergency"]
+        if kept:
+            row["emergency"] = kept + row["emergency"]
+            parsed.warnings.append(f"countries[{index}] {row['name']}: emergency: no emergency line given; "
+                                   f"the {len(kept)} already loaded are kept")
+        else:
+            parsed.problems.append(Problem("countries", index, row["name"], "emergency",
+                                           "a country needs at least one emergency line (name, phone)"))
 
 
 def load(text: str, url: Optional[str] = None) -> LoadResult:
@@ -45,7 +68,7 @@ def load(text: str, url: Optional[str] = None) -> LoadResult:
     with db.session(url) as current:
         parsed = _parse(current, text)
         if parsed.problems:
-            return LoadResult({}, parsed.problems)
+            return LoadResult({}, parsed.problems, parsed.warnings)
         centre_cities = dict(current.execute(select(Centre.id, Centre.city)).all())
         centre_cities.update({row["id"]: row["city"] for row in parsed.centres})
         for row in parsed.countries:
@@ -63,7 +86,7 @@ def load(text: str, url: Optional[str] = None) -> LoadResult:
         db.bump_version(current)
         counts = {"countries": len(parsed.countries), "centres": len(parsed.centres),
                   "services": len(parsed.services), "events": len(parsed.events)}
-    return LoadResult(counts, [])
+    return LoadResult(counts, [], parsed.warnings)
 
 
 def export(url: Optional[str] = None) -> str:

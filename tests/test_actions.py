@@ -133,7 +133,7 @@ def test_at_most_five_results_a_message_and_more(database_url):
 def test_a_new_city_is_answered_at_once(database_url):
     text, _, _ = run(ActionAnswer(), city="Arequipa", request="centre")
     assert "No tengo" in text
-    new = {"countries": [{"name": "Perú", "timezone": "America/Lima"}],
+    new = {"countries": [{"name": "Perú", "timezone": "America/Lima", "emergency": [{"name": "x", "phone": "105"}]}],
            "centres": [{"id": "aqp", "name": "Punto Arequipa", "city": "Arequipa", "country": "Peru",
                         "address": "Calle Mercaderes 200", "phone": "+51 54 555 0000"}]}
     assert loader.load(yaml.safe_dump(new), database_url).ok

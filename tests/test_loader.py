@@ -10,7 +10,7 @@ import yaml
 from sqlalchemy import func, select
 
 from bot import db, loader
-from bot.models import Centre, Event, Service
+from bot.models import Centre, Country, Event, Service
 from tests.conftest import FIXTURE, HERE
 
 ROOT = HERE.parent
@@ -59,6 +59,14 @@ BAD_FILES = {
                                                       "city": "Cali"}]}, "services[0] s", "centre"),
     "unknown country": ({"centres": [{"id": "c", "name": "x", "city": "Caracas", "country": "Venezuela"}]},
                         "centres[0] c", "country"),
+    "new country without emergency lines": ({"countries": [{"name": "Chile", "timezone": "America/Santiago"}]},
+                                            "countries[0] Chile", "emergency"),
+    "new country with only a crisis line": ({"countries": [{"name": "Chile", "timezone": "America/Santiago",
+                                                            "emergency": [{"name": "x", "phone": "1", "kind": "crisis"}]}]},
+                                            "countries[0] Chile", "emergency"),
+    "unknown kind of line": ({"countries": [{"name": "Chile", "timezone": "America/Santiago",
+                                             "emergency": [{"name": "x", "phone": "1", "kind": "hotline"}]}]},
+                             "countries[0] Chile", "emergency[0]"),
 }
 
 
@@ -73,6 +81,22 @@ def test_a_bad_file_is_rejected_whole_and_changes_nothing(loaded, case):
     assert any(str(problem).startswith(record) and problem.field == field for problem in result.problems), \
         [str(problem) for problem in result.problems]
     assert loader.export(loaded) == before
+
+
+def test_a_country_given_without_lines_keeps_its_lines_with_a_warning(loaded):
+    result = loader.load("countries:\n  - {name: Ecuador, timezone: America/Guayaquil, emergency: []}\n", loaded)
+    assert result.ok and result.warnings and "Ecuador" in result.warnings[0]
+    with db.session(loaded) as session:
+        assert [line["phone"] for line in session.get(Country, "ecuador").emergency] == ["911"]
+
+
+def test_directory_check_warns_of_a_country_without_lines(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert run_cli("directory", "load", str(FIXTURE), url=url).returncode == 0
+    partial = tmp_path / "partial.yml"
+    partial.write_text("countries:\n  - {name: Perú, timezone: America/Lima}\n", "utf-8")
+    checked = run_cli("directory", "check", str(partial), url=url)
+    assert checked.returncode == 0 and "warning: countries[0] Perú: emergency" in checked.stderr
 
 
 def test_every_problem_is_listed(database_url):

@@ -15,7 +15,8 @@ def test_nearest_centres_are_those_with_the_smallest_great_circle_distance(datab
                 "address": f"Calle {i}", "phone": "+57 1 555 0000",
                 "latitude": round(rng.uniform(-40, 25), 4), "longitude": round(rng.uniform(-110, -35), 4)}
                for i in range(80)]
-    directory = {"countries": [{"name": "Colombia", "timezone": "America/Bogota"}], "centres": centres}
+    directory = {"countries": [{"name": "Colombia", "timezone": "America/Bogota",
+                                "emergency": [{"name": "x", "phone": "123"}]}], "centres": centres}
     assert loader.load(yaml.safe_dump(directory), database_url).ok
     with db.session(database_url) as session:
         for _ in range(60):
