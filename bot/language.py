@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.lang_detect_exception import LangDetectException
 
-from bot.normalise import fold, words
+from bot.normalise import fold, squeeze, words
 
 SPANISH = frozenset("""
 de la el los las que en y por para con un una unos unas donde esta estan estoy hay es son soy mi mis
@@ -31,6 +31,8 @@ ahora usted ustedes ustede nosotros ella ellos yo tu te nos les aqui alla eso es
 mucho muchas muchos poco dinero casa dormir calle ciudad pais venezolano venezolana migrante migrantes
 refugiado papeles documentos cedula permiso taller talleres feria jornada oficina direccion correo
 borrar borra elimina datos privacidad habla hablame espanol castellano ingles socorro auxilio dame
+emergencia urgente ayudenme ayudeme matar pegar anoche perdio perdido encuentro aparece incendio fuego
+humo sangre sangrando respira miedo policia amenaza amenazaron esposo esposa marido bebe nina
 decir dice digame dime ir llegar queda sirve pasa pasando hacer hago hace hacen saber se sabe
 """.split())
 
@@ -42,15 +44,17 @@ today tomorrow week weekend yes talk someone with near nearest this that it have
 english spanish speak am was be will from at on an some about which who whom why also job work
 doctor's kids children child school shelter sleep eat legal advice clinic workshop workshops fair
 address contact email data delete my privacy person human advisor right now call where's whats
-what's tell show more next thx ty pls plz tonight place office our we they them their me
+what's tell show more next thx ty pls plz tonight place office our we they them their
+emergency urgent kill hurt hurting missing find lost fire burn burned bleeding breathing unconscious
+scared afraid police threat threatened beat beating husband wife son daughter baby kid
 """.split())
 
 # Words that say nothing about the language on their own.
-AMBIGUOUS = frozenset("ok okay okey si no hospital doctor taxi chao bye wifi whatsapp sos ppt pep cv".split())
+AMBIGUOUS = frozenset("ok okay okey si no me a hospital doctor taxi chao bye wifi whatsapp sos ppt pep cv".split())
 
 # A single word is enough only when it is one of these.
-STRONG = frozenset("hola gracias buenas buenos adios ayuda ayudame socorro auxilio donde "
-                   "hello hi hey thanks thank help where please".split())
+STRONG = frozenset("hola gracias buenas buenos adios ayuda ayudame ayudenme socorro auxilio donde emergencia urgente "
+                   "hello hi hey thanks thank help where please emergency urgent".split())
 
 _SWITCH_TO = {
     "en": re.compile(
@@ -111,7 +115,7 @@ def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
     requested = requested_language(text)
     if requested:
         return requested
-    tokens = [token for token in strip_names(text, names).split() if not token.isdigit()]
+    tokens = [squeeze(token) for token in strip_names(text, names).split() if not token.isdigit()]
     if not tokens:
         return None
     spanish = sum(token in SPANISH and token not in AMBIGUOUS for token in tokens)

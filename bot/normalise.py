@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_REPEATS = re.compile(r"(\w)\1{2,}")
 
 
 def fold(text: str) -> str:
@@ -18,3 +19,8 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of `text` (letters and digits only)."""
     return re.findall(r"\w+", fold(text))
+
+
+def squeeze(text: str) -> str:
+    """`text` with any letter written three times or more in a row written once ("ayudaaa" gives "ayuda")."""
+    return _REPEATS.sub(r"\1", text)

@@ -105,6 +105,10 @@ def _proper_nouns(names) -> tuple[str, ...]:
     return tuple(sorted(filter(None, folded), key=len, reverse=True))
 
 
+# Spanish object pronouns: a lower-case word right after one is a verb ("le quitó"), not a city.
+CLITICS = frozenset("me te se le les lo la los las nos".split())
+
+
 def find_cities(text: str, names: Names) -> list[Place]:
     """The cities of `names` (or of the gazetteer) that `text` mentions, by position."""
     tokens = [(match.start(), match.end(), fold(match.group())) for match in _TOKEN.finditer(text)]
@@ -119,6 +123,8 @@ def find_cities(text: str, names: Names) -> list[Place]:
             place = _match(phrase, names)
             if place and not place[1] and phrase in EVERYDAY_WORDS and text[tokens[first][0]].islower():
                 place = None
+            if place and size == 1 and first and tokens[first - 1][2] in CLITICS and text[tokens[first][0]].islower():
+                place = None  # "me quito el teléfono": a verb after its pronoun, not Quito
             if place:
                 name, known = place
                 found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known))
