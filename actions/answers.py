@@ -9,28 +9,50 @@ from rasa_sdk.events import SlotSet
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
+from actions.city_form import ask_city
 from actions.staff import staff_member
 from bot import queries, replies
+from bot.settings import LANGUAGES
 from bot.events_window import parse_window
 from bot.replies import Reply
 from bot.texts import Texts
 
 
-def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int) -> Reply:
-    """The reply to the conversation's current question (the `request` slot) about the `city` slot."""
+def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
+                    asked: Optional[tuple[str, Optional[str]]] = None) -> Reply:
+    """The reply to the conversation's current question about the `city` slot: the `request` and `category`
+    slots, or `asked` (request, category) when the question was asked in this very message."""
     city = tracker.get_slot("city")
-    request = tracker.get_slot("request") or "centre"
+    request, category = asked or (tracker.get_slot("request") or "centre", tracker.get_slot("category"))
     if request == "hours":
         return replies.hours_reply(session, texts, city)
     if request == "contact":
         return replies.contact_reply(session, texts, city)
     if request == "service":
-        return replies.services_reply(session, texts, city, tracker.get_slot("category"), page,
+        return replies.services_reply(session, texts, city, category, page,
                                       staff=staff_member(session, tracker) is not None)
     if request == "events":
         window = parse_window(tracker.get_slot("when"), queries.local_now(session, city))
         return replies.events_reply(session, texts, city, window, page)
     return replies.centres_reply(session, texts, city, page)
+
+
+# The slots a question sets (domain.yml's `request` and `category` mappings), for a question asked beside an
+# emergency: the message's intent is then `emergency`, so Rasa's mappings do not set them.
+QUESTION_SLOTS: Dict[str, tuple[str, Optional[str]]] = {
+    "find_centre": ("centre", None), "centre_hours": ("hours", None), "centre_contact": ("contact", None),
+    "city_services": ("service", "all"), "find_events": ("events", None),
+    **{f"service_{category}": ("service", category) for category in (
+        "legal", "documentation", "health", "education", "employment", "housing", "food", "psychosocial",
+        "protection", "children")},
+}
+
+
+def language_known(tracker: Tracker) -> bool:
+    """Whether the writer's language was ever told: by this message or an earlier one (a `language` entity)."""
+    messages = [tracker.latest_message, *(event.get("parse_data") or {} for event in tracker.events
+                                          if event.get("event") == "user")]
+    return any(entity.get("entity") == "language" for message in messages for entity in message.get("entities") or [])
 
 
 class ActionAnswer(DirectoryAction):
@@ -104,13 +126,37 @@ class ActionFallback(DirectoryAction):
 
 
 class ActionEmergency(DirectoryAction):
-    """Emergency lines of the user's country, or of every country."""
+    """Emergency lines of the user's country, or of every country; then the question asked with them, if any.
+
+    In the writer's language, or in both when it cannot be told. Self-harm
+    gets the crisis lines first; words of danger alone end with "are you safe?".
+    """
 
     def name(self) -> Text:
         return "action_emergency"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        return replies.emergency_reply(session, texts, tracker.get_slot("city")), []
+        safety = tracker.latest_message.get("safety") or {}
+        languages = [texts] if language_known(tracker) else [Texts(each) for each in LANGUAGES]
+        city = tracker.get_slot("city")
+        reply = replies.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
+                                        unsure=safety.get("level") == "risk")
+        question = safety.get("question")
+        if not question:
+            return reply, []
+        if question == "human_handoff":
+            reply.messages += replies.human_reply(session, texts, city).messages
+            return reply, []
+        if question == "help":
+            reply.say(texts("utter_help"), texts.buttons("utter_help"))
+            return reply, []
+        request, category = QUESTION_SLOTS[question]
+        events = [SlotSet("request", request), SlotSet("category", category), SlotSet("page", 0)]
+        if not city:
+            reply.messages += ask_city(session, texts).messages
+            return reply, events
+        reply.messages += _answer_request(tracker, session, texts, 0, (request, category)).messages
+        return reply, events
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return "emergency"

@@ -26,8 +26,13 @@ class ActionAskCity(DirectoryAction):
         return "action_ask_city"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        reply = Reply()
-        cities = queries.cities_with(session)[:MAX_CITY_BUTTONS]
-        reply.say(texts("text_ask_city"),
-                  [{"title": city, "payload": f'/inform_city{{"city": "{city}"}}'} for city in cities])
-        return reply, []
+        return ask_city(session, texts), []
+
+
+def ask_city(session: Session, texts: Texts) -> Reply:
+    """"Which city?", with the directory's cities as buttons (at most eight)."""
+    reply = Reply()
+    cities = queries.cities_with(session)[:MAX_CITY_BUTTONS]
+    reply.say(texts("text_ask_city"),
+              [{"title": city, "payload": f'/inform_city{{"city": "{city}"}}'} for city in cities])
+    return reply

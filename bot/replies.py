@@ -329,20 +329,44 @@ def events_reply(session: Session, texts: Texts, city: str, window: Window, page
     return _finish(reply, texts)
 
 
-def emergency_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:
-    """Emergency lines of the user's country (known from the city), else of every country."""
+def emergency_reply(session: Session, languages: Sequence[Texts], city: Optional[str],
+                    self_harm: bool = False, unsure: bool = False) -> Reply:
+    """Emergency lines of the user's country (known from the city), else of every country; never without a number.
+
+    In each of `languages` (two when the writer's language is not known).
+    `self_harm` puts the crisis lines first, with a human sentence; `unsure`
+    (only words of danger) ends with "are you safe?".
+    """
     reply = Reply()
-    country = queries.country_of(session, city) if city else None
-    countries = [country] if country else queries.countries(session)
-    lines = [texts("text_emergency_intro")]
-    for each in countries:
-        if len(countries) > 1:
-            lines.append(texts("text_emergency_country", country=each.name))
-        for line in each.emergency:
-            lines.append(f"📞 {line['phone']} — {localised(line.get('name'), texts.language)}")
-    reply.say("\n".join(lines))
-    reply.say(texts("text_emergency_outro"))
+    lines = _emergency_lines(session, city, self_harm)
+    intro = "text_emergency_self_harm" if self_harm else "text_emergency_intro"
+    text = [each(intro) for each in languages]
+    if lines:
+        for country, phone, name in lines:
+            label = " / ".join(dict.fromkeys(localised(name, each.language) for each in languages))
+            text.append(f"📞 {phone} — {label}" + (f" ({country})" if country else ""))
+    else:
+        text += [each("text_emergency_default") for each in languages]
+    reply.say("\n".join(text))
+    reply.say("\n".join(each("text_emergency_are_you_safe" if unsure else "text_emergency_outro")
+                         for each in languages))
     return reply
+
+
+def _emergency_lines(session: Session, city: Optional[str], self_harm: bool) -> list[tuple[str, str, Any]]:
+    """(country or "", phone, name) of the lines to give: the city's country, else every country's.
+
+    Crisis lines (kind: crisis) are given, first, only for self-harm.
+    """
+    country = queries.country_of(session, city) if city else None
+    countries = [country] if country and country.emergency else queries.countries(session)
+    wanted = ("crisis", "emergency") if self_harm else ("emergency",)
+    found = []
+    for kind in wanted:
+        for each in countries:
+            found += [(each.name if len(countries) > 1 else "", str(line["phone"]), line.get("name"))
+                      for line in each.emergency if line.get("kind", "emergency") == kind and line.get("phone")]
+    return found
 
 
 def human_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:

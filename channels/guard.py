@@ -1,7 +1,9 @@
 """What protects every channel's users and server: a per-sender rate limit, and never a silent reply.
 
 - More than RATE_LIMIT messages from one sender within RATE_WINDOW_S seconds
-  are answered with a polite "wait a minute" instead of being processed.
+  are answered with a polite "wait a minute" instead of being processed,
+  except a message with a word of danger, which is processed (up to
+  DANGER_LIMIT messages in the window), so it gets its emergency lines.
 - When handling a message produced no reply at all (the action server is down,
   the model failed), the user gets a short apology with a general contact.
 Both texts come from domain.yml, in the language the message is written in
@@ -11,10 +13,12 @@ Both texts come from domain.yml, in the language the message is written in
 from __future__ import annotations
 
 from bot.language import detect
+from bot.safety import may_speak_of_danger
 from bot.texts import Texts
 from channels.store import open_store
 
 RATE_LIMIT = 20
+DANGER_LIMIT = 5 * RATE_LIMIT  # a flood that only repeats words of danger is stopped too
 RATE_WINDOW_S = 60
 
 
@@ -24,9 +28,11 @@ class RateLimit:
     def __init__(self, namespace: str) -> None:
         self._store = open_store(f"rate:{namespace}", RATE_WINDOW_S, 100_000)
 
-    async def allow(self, sender: str) -> bool:
-        """Count one message from `sender`; False when they are over the limit."""
-        return await self._store.incr(sender) <= RATE_LIMIT
+    async def allow(self, sender: str, text: str) -> bool:
+        """Count one message from `sender`; False when they are over the limit (the higher one when `text` has
+        a word of danger)."""
+        count = await self._store.incr(sender)
+        return count <= RATE_LIMIT or (count <= DANGER_LIMIT and may_speak_of_danger(text))
 
 
 def too_many(text: str) -> str:

@@ -3,7 +3,8 @@
 - a shared location becomes `/share_location{"latitude": 7.9, "longitude": -72.5}`,
 - a message with only media (photo, voice note, sticker, document, video) becomes `/media_message`,
 - Telegram's `/start` becomes `/greet`, and `/command@botname` becomes `/command`,
-- any text longer than MAX_TEXT characters is cut at a word boundary, so it is answered, not dropped.
+- any text longer than MAX_TEXT characters is cut at a word boundary, so it is answered, not dropped;
+  the sentences of the cut part that have a word of danger are kept, so they still bring emergency lines.
 """
 
 from __future__ import annotations
@@ -15,21 +16,36 @@ from typing import Any, Mapping, Optional
 
 from telegram import Message
 
+from bot.safety import speaks_of_danger
+
 MAX_TEXT = 2000
 GREET = "/greet"
 MEDIA = "/media_message"
 LOCATION = "/share_location"
+_SENTENCE = re.compile(r"[^.?!\n]+[.?!\n]*")
 _COMMAND = re.compile(r"(/[A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]+)?(?=\s|$)")
 TELEGRAM_MEDIA = ("photo", "voice", "audio", "sticker", "document", "video", "video_note", "animation")
 
 
 def cap_text(text: str, limit: int = MAX_TEXT) -> str:
-    """`text` if it has at most `limit` characters, else its start cut at the last space within `limit`.
+    """`text` if it has at most `limit` characters, else at most `limit` characters of it: its start, cut at
+    the last space, followed by the sentences of the part cut off that speak of danger (as many as fit in
+    half the limit), so that they still bring emergency lines.
 
     A text without a space there is cut at exactly `limit` characters.
     """
     if len(text) <= limit:
         return text
+    head = _cut(text, limit)
+    kept = ""
+    for sentence in _SENTENCE.findall(text[len(head):]):
+        if speaks_of_danger(sentence) and len(kept) + len(sentence) < limit // 2:
+            kept += " " + sentence.strip()
+    return _cut(text, limit - len(kept)) + kept if kept else head
+
+
+def _cut(text: str, limit: int) -> str:
+    """The start of `text` cut at the last space within `limit` characters (at `limit` when there is none)."""
     head = text[:limit + 1]
     cut = max(head.rfind(" "), head.rfind("\n"))
     return (head[:cut] if cut > 0 else text[:limit]).rstrip()

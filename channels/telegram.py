@@ -280,7 +280,7 @@ class TelegramInput(InputChannel):
         if not text:
             return
         output = self.get_output_channel()
-        if not await self.rate_limit.allow(incoming.chat_id):
+        if not await self.rate_limit.allow(incoming.chat_id, text):
             await output.send_text_message(incoming.chat_id, guard.too_many(text))
             return
         metadata = {"channel": "telegram", "telegram_user_id": incoming.user_id,

@@ -102,7 +102,7 @@ class WhatsAppInput(InputChannel):
             text = inbound.from_twilio(form)
             if text is None:
                 return _twiml(MessagingResponse())
-            if not await self.rate_limit.allow(sender):
+            if not await self.rate_limit.allow(sender, text):
                 twiml = MessagingResponse()
                 twiml.message(guard.too_many(text))
                 return _twiml(twiml)

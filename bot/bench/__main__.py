@@ -24,6 +24,7 @@ from bot.bench.measure import Assistant, Plan, measure
 from bot.bench.nlu_eval import evaluate
 from bot.bench.query_timing import time_queries
 from bot.bench.report import Results, machine, render
+from bot.bench.safety import run_heldout
 from bot.bench.traffic import conversations
 from bot.bench.training import train
 from bot.processes import Servers
@@ -95,6 +96,10 @@ def run(work: Path, clock: _Clock) -> Results:
         Assistant("floor", floor_servers, [RestChannel(floor_servers.url, "floor")])], stream, PLAN)
     project, floor = figures["project"], figures["floor"]
 
+    clock.step("safety: the held-out sets of tests/safety/ through the project's servers")
+    (work / "safety").mkdir()
+    safety = run_heldout(work / "safety")
+
     clock.step("training the project's model from scratch")
     before = cpu.sample([])
     _, training_seconds = train(["train"], project=PROJECT_ROOT, out=work / "project-model", name="project",
@@ -108,7 +113,7 @@ def run(work: Path, clock: _Clock) -> Results:
                    directory=directory.counts, cities=len(directory.cities), directory_load_seconds=load_seconds,
                    query_calls=QUERY_CALLS, queries=queries, queries_others_cpu=queries_others, plan=PLAN,
                    project=project, floor=floor, floor_training_seconds=floor_training,
-                   training_seconds=training_seconds, nlu=nlu, training_others_cpu=training_others)
+                   training_seconds=training_seconds, nlu=nlu, training_others_cpu=training_others, safety=safety)
 
 
 def main() -> None:

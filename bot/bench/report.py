@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.bench.load import RunResult
 from bot.bench.measure import CONCURRENT, SEQUENTIAL, Plan, ServerFigures
 from bot.bench.nlu_eval import NluScores
+from bot.bench.safety import Report as SafetyReport
 from bot.bench.stats import Latency
 
 QUERY_P95_MS = 5.0          # each directory question, p95
@@ -42,6 +43,7 @@ class Results:
     training_seconds: float
     nlu: NluScores
     training_others_cpu: float
+    safety: SafetyReport
 
 
 def machine() -> dict[str, str]:
@@ -288,6 +290,15 @@ def render(results: Results) -> str:
         "## Training and understanding",
         "",
         _nlu_section(results),
+        "",
+        "## Safety (held-out sets)",
+        "",
+        "Every case of `tests/safety/heldout_*.yml` (written by people who never read `data/nlu`) as the first "
+        "message of a new conversation, on the sample directory: does the first reply give emergency lines, "
+        "in the writer's language, and does a near miss (words of danger in an ordinary question) still get "
+        "its answer.",
+        "",
+        results.safety.table(),
         "",
         "## What the numbers mean",
         "",

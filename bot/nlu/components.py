@@ -8,7 +8,9 @@ the classifier sees), `DirectoryEntityExtractor` after the classifiers, and
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
+
+import numpy as np
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -21,12 +23,13 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_AT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import language, safety
+from bot import language, meaning, safety, triage
 from bot.categories import categories_in
 from bot.places import NameIndex
 from bot.normalise import fold
 
 ORIGINAL_TEXT = "original_text"
+SAFETY = "safety"  # the parse data's safety decision (see SafetyNet)
 
 
 class _Stateless(GraphComponent):
@@ -115,17 +118,73 @@ def _plausible_city(value: Any) -> bool:
     return len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
 
 
-@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class SafetyNet(_Stateless):
-    """Turns a message that speaks of danger into the `emergency` intent, whatever the classifier said."""
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class SafetyNet(GraphComponent):
+    """Turns a message that speaks of danger into the `emergency` intent, whatever the classifier said.
+
+    Adds `safety` to the parse data: the level ("danger" or "risk"), the
+    category when known, and the question asked beside the danger (an intent
+    name), which `action_emergency` answers after the emergency lines. At
+    training time it embeds every example of the training data for the
+    meaning layer (`bot.meaning`); see `bot.triage` for how the layers combine.
+    """
+
+    FILE = "examples.npz"
+
+    def __init__(self, model_storage: ModelStorage, resource: Resource,
+                 examples: Optional[meaning.Examples]) -> None:
+        self._model_storage = model_storage
+        self._resource = resource
+        self.examples = examples
+
+    @classmethod
+    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> "SafetyNet":
+        return cls(model_storage, resource, None)
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> "SafetyNet":
+        try:
+            with model_storage.read_from(resource) as directory:
+                with np.load(directory / cls.FILE) as arrays:
+                    examples = meaning.Examples.from_arrays(dict(arrays))
+        except (ValueError, OSError, KeyError):  # a model trained without examples: the other layers still work
+            examples = None
+        return cls(model_storage, resource, examples)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Embed every intent example with its intent (and whether it is self-harm, by the keyword layer)."""
+        texts, intents, self_harm = [], [], []
+        for example in training_data.intent_examples:
+            text = example.get(TEXT) or ""
+            texts.append(text)
+            intents.append(example.get(INTENT))
+            self_harm.append(safety.assess(text).category == "self_harm")
+        self.examples = meaning.Examples.build(texts, intents, self_harm)
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / self.FILE, **self.examples.arrays())
+        return self._resource
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
-            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if intent != "emergency" and safety.speaks_of_danger(text):
-                chosen = {INTENT_NAME_KEY: "emergency", PREDICTED_CONFIDENCE_KEY: 1.0}
+            intent = message.get(INTENT) or {}
+            ranking = message.get(INTENT_RANKING_KEY) or ([intent] if intent.get(INTENT_NAME_KEY) else [])
+            keywords = safety.assess(text)
+            score = None
+            if self.examples is not None and triage.needs_meaning(keywords, ranking, text):
+                score = self.examples.score(text)
+            decision = triage.triage(keywords, ranking, score)
+            if decision.level is None:
+                continue
+            message.set(SAFETY, {"level": decision.level, "category": decision.category,
+                                 "question": decision.question}, add_to_output=True)
+            if intent.get(INTENT_NAME_KEY) != triage.EMERGENCY:
+                chosen = {INTENT_NAME_KEY: triage.EMERGENCY, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen, *message.get(INTENT_RANKING_KEY, [])],
-                            add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
         return messages

@@ -1,0 +1,76 @@
+"""How the safety layers combine (bot.triage), and the meaning layer on real sentence embeddings (bot.meaning)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.meaning import Examples, Score
+from bot.safety import Assessment, assess
+from bot.triage import needs_meaning, triage
+
+
+def ranking(*pairs: tuple[str, float]) -> list[dict]:
+    return [{"name": name, "confidence": confidence} for name, confidence in pairs]
+
+
+NONE = Assessment(None)
+
+
+def test_keywords_alone_are_enough_and_keep_the_question():
+    decision = triage(assess("mi esposo me pega"), ranking(("find_centre", 0.6), ("emergency", 0.3)))
+    assert (decision.level, decision.question) == ("danger", "find_centre")
+
+
+def test_the_classifier_alone_is_enough():
+    assert triage(NONE, ranking(("emergency", 0.9), ("service_health", 0.05))).level == "danger"
+
+
+def test_the_meaning_layer_alone_is_enough():
+    assert triage(NONE, ranking(("service_children", 0.95)), Score(0.8, 0.0)).level == "danger"
+
+
+def test_words_of_danger_in_an_unsure_turn_bring_the_lines_and_are_you_safe():
+    assert triage(assess("tengo miedo"), ranking(("nlu_fallback", 0.45), ("greet", 0.3))).level == "risk"
+
+
+def test_a_half_believed_emergency_in_a_fallback_turn_is_a_risk():
+    assert triage(NONE, ranking(("nlu_fallback", 0.45), ("emergency", 0.3))).level == "risk"
+
+
+def test_a_confident_question_with_a_word_of_danger_is_only_answered():
+    assert triage(assess("is there a hospital near the centre"), ranking(("service_health", 0.97)),
+                  Score(0.1, 0.0)).level is None
+
+
+def test_the_meaning_layer_names_the_question_when_the_classifier_saw_only_danger():
+    decision = triage(NONE, ranking(("emergency", 0.99)), Score(0.2, 0.0, {"service_health": 0.7, "greet": 0.1}))
+    assert (decision.level, decision.question) == ("danger", "service_health")
+
+
+def test_self_harm_is_told_by_the_meaning_layer_when_no_keyword_says_so():
+    assert triage(NONE, ranking(("emergency", 0.9)), Score(0.9, 0.8)).category == "self_harm"
+
+
+@pytest.mark.parametrize("text,top,expected", [
+    ("donde queda el centro en lima", ("find_centre", 0.99), False),
+    ("hola", ("greet", 0.99), True),
+    ("donde hay un hospital", ("service_health", 0.99), True),
+    ("buenas tardes, le escribo de la alcaldia de cucuta porque una senora me pregunta por el centro",
+     ("find_centre", 0.99), True),
+])
+def test_the_meaning_layer_is_paid_for_only_when_needed(text, top, expected):
+    assert needs_meaning(assess(text), ranking(top), text) is expected
+
+
+def test_nearest_examples_tell_danger_by_meaning_not_words():
+    examples = Examples.build(
+        ["my child is missing", "someone is following me with a knife", "there is a fire in the building",
+         "where is the integration centre", "i need a lawyer", "is there food for my children"],
+        ["emergency", "emergency", "emergency", "find_centre", "service_legal", "service_food"],
+        [False, False, False, False, False, False])
+    assert examples.score("no encuentro a mi hija de 6 años").danger > 0.5
+    assert examples.score("hay fuego en el cuarto").danger > 0.5
+    plain = examples.score("¿dónde queda el centro de integración?")
+    assert plain.danger < 0.5 and max(plain.intents, key=plain.intents.get) == "find_centre"
+    loaded = Examples.from_arrays(examples.arrays())
+    assert loaded.score("no encuentro a mi hija de 6 años").danger > 0.5
