@@ -222,6 +222,7 @@ _DANGER = {
         r"daughter|family) for me\b|\b(?:better|happier) (?:off )?without me\b|\bmejor sin mi\b",
     ],
     "cry": [
+        r"\bsalv(?:enme|ame|eme|enos|anos|ennos)\b|\bsave (?:me|us|my \w+)\b|"
         r"\bvienen (?:a )?(?:por|a buscar\w*) (?:mi|nosotros|nosotras)\b|\b(?:they'?re|they are) coming (?:for|to get) "
         r"(?:me|us)\b|^\W*(?:please )?(?:come|send someone|send help) (?:now|quick|quickly|fast|please)\W*$|"
         r"^\W*vengan (?:ya|rapido|por favor|pronto)\W*$",
@@ -284,6 +285,8 @@ def plain(text: str) -> str:
 def assess(text: str) -> Assessment:
     """Whether `text` speaks of danger now, only has words of danger, or neither; and of what kind."""
     folded = plain(text)
+    if _is_cry(folded):
+        return Assessment("danger", "cry")
     for category, pattern in _PATTERNS.items():
         if pattern.search(folded):
             return Assessment("risk" if _TOPIC.search(folded) else "danger", category)
@@ -291,6 +294,21 @@ def assess(text: str) -> Assessment:
         return Assessment("risk", "self_harm" if re.search(r"\b(?:no aguanto|no puedo mas|hopeless|can'?t take "
                                                            r"it)\b", folded) else None)
     return Assessment(None)
+
+
+# A short message made only of these, with at least one call for help, is a cry: "necesito ayuda ya", "pls help".
+_CALLS = frozenset("ayuda ayudenme ayudeme ayudame ayude ayudennos ayudanos socorro auxilio sos help salvenme "
+                   "salvame".split())
+_FILLERS = frozenset("por favor please me nos alguien que quien someone somebody anyone i am need necesito "
+                     "necesitamos ya now urgent urgente rapido quick asap us tengo miedo scared a la policia "
+                     "police auxilio pido want quiero my mi".split())
+CRY_WORDS = 6
+
+
+def _is_cry(folded: str) -> bool:
+    tokens = re.findall(r"[a-z']+", folded)
+    return (0 < len(tokens) <= CRY_WORDS and any(token in _CALLS for token in tokens)
+            and all(token in _CALLS or token in _FILLERS for token in tokens))
 
 
 def speaks_of_danger(text: str) -> bool:
