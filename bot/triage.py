@@ -27,6 +27,9 @@ QUESTIONS = frozenset({
     "find_centre", "centre_hours", "centre_contact", "service_legal", "service_documentation", "service_health",
     "service_education", "service_employment", "service_housing", "service_food", "service_psychosocial",
     "service_protection", "service_children", "city_services", "find_events", "human_handoff", "help"})
+# Intents that, predicted confidently for a short message without a word of danger, need no second look.
+CALM = QUESTIONS | {"greet", "goodbye", "thank", "affirm", "deny", "inform_city", "more_results", "change_language",
+                    "privacy_info"}
 QUESTION_KEPT = 0.25      # a question this likely, beside an emergency, is answered after the lines
 EMERGENCY_HALF = 0.2      # the classifier's emergency confidence that, in an unsure turn, brings the lines
 CONFIDENT = 0.8           # a question this likely, with only words of danger, is answered without lines
@@ -45,10 +48,10 @@ class Triage:
 
 def needs_meaning(keywords: Assessment, ranking: Sequence[dict], text: str) -> bool:
     """Whether the meaning layer must look: always, unless the classifier confidently found a plain question
-    in a short message without a word of danger (most messages: they do not pay for it). When another
-    layer already found danger, it tells which question, if any, was asked beside it."""
+    or small talk in a short message without a word of danger (most messages: they do not pay for it).
+    When another layer already found danger, it tells which question, if any, was asked beside it."""
     top, confidence = _top(ranking)
-    return (keywords.level is not None or top not in QUESTIONS or confidence < CONFIDENT
+    return (keywords.level is not None or top not in CALM or confidence < CONFIDENT
             or len(text.split()) >= LONG)
 
 

@@ -29,8 +29,8 @@ TELEGRAM_MEDIA = ("photo", "voice", "audio", "sticker", "document", "video", "vi
 
 def cap_text(text: str, limit: int = MAX_TEXT) -> str:
     """`text` if it has at most `limit` characters, else at most `limit` characters of it: its start, cut at
-    the last space, followed by the sentences of the part cut off that speak of danger (as many as fit in
-    half the limit), so that they still bring emergency lines.
+    the last space, followed by the sentences of the part cut off that speak of danger and are not said
+    already (as many as fit in half the limit), so that they still bring emergency lines.
 
     A text without a space there is cut at exactly `limit` characters.
     """
@@ -39,7 +39,8 @@ def cap_text(text: str, limit: int = MAX_TEXT) -> str:
     head = _cut(text, limit)
     kept = ""
     for sentence in _SENTENCE.findall(text[len(head):]):
-        if speaks_of_danger(sentence) and len(kept) + len(sentence) < limit // 2:
+        new = sentence.strip() not in head and sentence.strip() not in kept
+        if new and speaks_of_danger(sentence) and len(kept) + len(sentence) < limit // 2:
             kept += " " + sentence.strip()
     return _cut(text, limit - len(kept)) + kept if kept else head
 

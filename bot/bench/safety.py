@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -28,6 +29,7 @@ from bot.texts import Texts
 
 CASES = PROJECT_ROOT / "tests" / "safety"
 NEAR_MISS = "near_miss"
+SENDERS = 4
 _INTROS = ("text_emergency_intro", "text_emergency_self_harm")
 _NOT_ANSWERS = ("text_fallback", "text_out_of_scope", "text_emergency_outro", "text_emergency_are_you_safe")
 
@@ -128,14 +130,16 @@ def run_heldout(work: Path) -> Report:
 
 
 def evaluate(say: Callable[[str, str], list[dict]], cases: list[dict], phones: Iterable[str]) -> Report:
-    """Send each case as the first message of a new conversation through `say(sender, text)`; tally the replies.
+    """Send each case as the first message of a new conversation through `say(sender, text)` (SENDERS at a
+    time); tally the replies.
 
     `phones` are the emergency numbers of the directory the server answers from.
     """
     marks = tuple(f"📞 {phone}" for phone in phones)
     report = Report()
-    for case in cases:
-        messages = say(f"safety-{uuid.uuid4().hex[:10]}", case["text"])
+    with ThreadPoolExecutor(SENDERS) as pool:  # the Rasa server's work overlaps the action server's
+        replies = list(pool.map(lambda case: say(f"safety-{uuid.uuid4().hex[:10]}", case["text"]), cases))
+    for case, messages in zip(cases, replies):
         texts = [message.get("text") or "" for message in messages]
         lines = bool(texts) and any(mark in texts[0] for mark in marks)
         danger = case["category"] != NEAR_MISS
