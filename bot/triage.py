@@ -51,6 +51,8 @@ def needs_meaning(keywords: Assessment, ranking: Sequence[dict], text: str) -> b
     or small talk in a short message without a word of danger (most messages: they do not pay for it).
     When another layer already found danger, it tells which question, if any, was asked beside it."""
     top, confidence = _top(ranking)
+    if keywords.level == "danger" and top == EMERGENCY:
+        return False  # two layers sure of danger: the third would only look for a question beside it
     return (keywords.level is not None or top not in CALM or confidence < CONFIDENT
             or len(text.split()) >= LONG)
 

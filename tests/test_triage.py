@@ -56,6 +56,8 @@ def test_self_harm_is_told_by_the_meaning_layer_when_no_keyword_says_so():
     ("hola", ("greet", 0.99), False),
     ("hola", ("greet", 0.5), True),
     ("jajaja", ("nlu_fallback", 0.45), True),
+    ("auxilio me quieren matar", ("emergency", 0.99), False),
+    ("auxilio me quieren matar", ("greet", 0.99), True),
     ("donde hay un hospital", ("service_health", 0.99), True),
     ("buenas tardes, le escribo de la alcaldia de cucuta porque una senora me pregunta por el centro",
      ("find_centre", 0.99), True),
