@@ -53,8 +53,8 @@ def needs_meaning(keywords: Assessment, ranking: Sequence[dict], text: str) -> b
     top, confidence = _top(ranking)
     if keywords.level == "danger" and top == EMERGENCY:
         return False  # two layers sure of danger: the third would only look for a question beside it
-    return (keywords.level is not None or top not in CALM or confidence < CONFIDENT
-            or len(text.split()) >= LONG)
+    calm = sum(float(each.get("confidence") or 0.0) for each in ranking if each.get("name") in CALM)
+    return keywords.level is not None or top not in CALM or calm < CONFIDENT or len(text.split()) >= LONG
 
 
 def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Score] = None) -> Triage:
