@@ -8,7 +8,7 @@ ACTIONS_PORT ?= 5055
 export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: install test shell run train model bench check validate story-test clean
+.PHONY: install test shell run train model bench validate story-test clean
 
 install: $(STAMP)
 
@@ -52,16 +52,16 @@ story-test: install model
 
 shell: install model
 	@$(PY) -m bot directory seed
-	@$(RASA) run actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & echo $$! > var/actions.pid; \
+	@SANIC_HOST=127.0.0.1 $(RASA) run actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & echo $$! > var/actions.pid; \
 	trap 'kill $$(cat var/actions.pid) 2>/dev/null' EXIT; \
 	$(PY) -m bot wait-for http://127.0.0.1:$(ACTIONS_PORT)/health; \
-	$(RASA) shell --endpoints endpoints.yml
+	$(RASA) shell --interface 127.0.0.1 --endpoints endpoints.yml
 
+# Production: the channels whose secrets are set, the API behind a token, the action server on loopback
+# (bot/launch.py, docs/security.md).
 run: install model
 	@$(PY) -m bot directory seed
-	@$(RASA) run actions --port $(ACTIONS_PORT) & echo $$! > var/actions.pid; \
-	trap 'kill $$(cat var/actions.pid) 2>/dev/null' EXIT; \
-	$(RASA) run --enable-api --credentials $$($(PY) -m bot credentials) --endpoints endpoints.yml
+	@$(PY) -m bot run --actions-port $(ACTIONS_PORT)
 
 bench: install model
 	$(PY) -m bot.bench

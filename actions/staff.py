@@ -1,8 +1,9 @@
 """Staff abilities on Telegram: the demand report, and publishing, cancelling and changing directory records.
 
-A staff member is a Telegram user id recorded with `python -m bot staff add`,
-vouched for by the Telegram channel's staff token; anyone else, and every
-WhatsApp sender, is refused politely and changes nothing.
+A staff member is a Telegram user recorded with `python -m bot staff add`; a message
+is theirs only when the Telegram channel vouched for it (`bot.privacy.vouch`: a proof
+for that one message, which is never stored). Anyone else, every WhatsApp and REST
+sender, and any replayed proof, is refused politely and changes nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from bot import db, queries, report, staff, staff_changes
 from bot.categories import CATEGORIES
 from bot.models import Centre, Event, Staff
 from bot.normalise import fold
-from bot.privacy import verified_telegram_user
+from bot.privacy import vouched_user
 from bot.replies import Reply, event_card, hours_text, localised
 from bot.texts import Texts
 
@@ -36,8 +37,20 @@ _PHONE_WORDS = re.compile(r"\b(?:telefono\w*|phone|numero|number|tel|celular|wha
 
 
 def staff_member(session: Session, tracker: Tracker) -> Optional[Staff]:
-    """The staff member who wrote the latest message, if it came through Telegram from one."""
-    return staff.find(session, verified_telegram_user(tracker.latest_message.get("metadata")))
+    """The staff member who wrote the latest message, if the Telegram channel vouched for it as theirs."""
+    message = tracker.latest_message or {}
+    return staff.find(session, vouched_user(tracker.sender_id, _message_id(tracker), message.get("metadata")))
+
+
+def _message_id(tracker: Tracker) -> Optional[str]:
+    """The id the channel gave the latest user message (Telegram's update_id), None when there is none."""
+    message_id = (tracker.latest_message or {}).get("message_id")
+    if message_id:
+        return str(message_id)
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return str(event.get("message_id") or "") or None
+    return None
 
 
 def _refusal(texts: Texts) -> Reply:

@@ -15,7 +15,7 @@ from typing import Optional, Sequence
 import yaml
 from sqlalchemy import func, select
 
-from bot import analytics, conversations, db, loader, report, settings, staff
+from bot import analytics, conversations, db, launch, loader, report, settings, staff
 from bot.texts import Texts
 from bot.models import Centre
 
@@ -97,9 +97,14 @@ def directory_history(args: argparse.Namespace) -> int:
 
 def staff_add(args: argparse.Namespace) -> int:
     """Make a Telegram user staff."""
+    try:
+        staff.telegram_user_id(args.telegram_id)
+    except ValueError as error:
+        print(f"staff add: {error}", file=sys.stderr)
+        return 2
     with db.session() as session:
         member = staff.add(session, args.telegram_id, args.name, args.city or [])
-        print(f"staff: {member.telegram_id} {member.name} ({', '.join(member.cities) or 'all cities'})")
+        print(f"staff: {member.name} ({', '.join(member.cities) or 'all cities'}), known by key {member.key}")
     return 0
 
 
@@ -117,7 +122,7 @@ def staff_list(args: argparse.Namespace) -> int:
     """List the staff."""
     with db.session() as session:
         for member in staff.members(session):
-            print(f"{member.telegram_id}\t{member.name}\t{', '.join(member.cities)}")
+            print(f"{member.name}\t{', '.join(member.cities) or 'all cities'}\t{member.key}")
     return 0
 
 
@@ -154,17 +159,22 @@ _AGE_SECONDS = {"d": 86400, "h": 3600, "m": 60}
 
 
 def privacy_purge(args: argparse.Namespace) -> int:
-    """Delete the conversations, and the questions kept for the report, older than --older-than."""
+    """Delete the stored messages and events, and the questions kept for the report, older than --older-than."""
     match = _AGE.match(args.older_than.strip().lower())
     if not match:
         print(f"--older-than: {args.older_than!r} is not like 90d, 12h or 30m", file=sys.stderr)
         return 2
     seconds = int(match[1]) * _AGE_SECONDS[match[2]]
-    url = conversations.tracker_store_url(Path(args.endpoints))
-    deleted = conversations.purge(url, seconds) if url else 0
+    try:
+        url = conversations.tracker_store_url(Path(args.endpoints))
+    except ValueError as error:  # a ${VARIABLE} of the endpoints file is not set
+        print(f"{args.endpoints}: {error}", file=sys.stderr)
+        return 2
+    purged = conversations.purge(url, seconds) if url else conversations.Purged(0, 0)
     with db.session() as session:
         questions = analytics.purge(session, seconds)
-    print(f"deleted {deleted} conversations and {questions} report entries older than {args.older_than}")
+    print(f"deleted {purged.events} stored events older than {args.older_than} ({purged.conversations} "
+          f"conversations entirely) and {questions} report entries")
     return 0
 
 
@@ -181,26 +191,14 @@ def wait_for(args: argparse.Namespace) -> int:
     return 1
 
 
-_VARIABLE = re.compile(r"\$\{(\w+)\}")
-
-
 def credentials(args: argparse.Namespace) -> int:
-    """Write credentials.yml with the environment's secrets filled in, keeping only configured channels."""
-    spec = yaml.safe_load(Path(args.source).read_text("utf-8")) or {}
-    result: dict = {}
-    for channel, options in spec.items():
-        if options is None:
-            result[channel] = None
-            continue
-        filled = {key: _VARIABLE.sub(lambda m: os.environ.get(m[1], ""), str(value))
-                  for key, value in options.items()}
-        required = [value for key, value in filled.items() if key not in ("public_url", "base_url")]
-        if all(required):
-            result[channel] = {key: value for key, value in filled.items() if value}
-    out = settings.PROJECT_ROOT / "var" / "credentials.yml"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(yaml.safe_dump(result, sort_keys=False), "utf-8")
-    print(out)
+    """Write var/credentials.yml (0600) with the environment's secrets, keeping the channels that are on."""
+    found = launch.channels(yaml.safe_load(Path(args.source).read_text("utf-8")) or {}, os.environ)
+    print(launch.describe(found), file=sys.stderr)
+    if found.partial:
+        print("not written: a channel is half-configured (see above)", file=sys.stderr)
+        return 2
+    print(launch.write_credentials(found, settings.PROJECT_ROOT / "var" / "credentials.yml"))
     return 0
 
 
@@ -267,6 +265,15 @@ def parser() -> argparse.ArgumentParser:
     creds = commands.add_parser("credentials", help="write var/credentials.yml from credentials.yml and the environment")
     creds.add_argument("--source", default=str(settings.PROJECT_ROOT / "credentials.yml"))
     creds.set_defaults(run=credentials)
+
+    run = commands.add_parser("run", help="start the action server and the Rasa server for production (make run)")
+    run.add_argument("--source", default=str(settings.PROJECT_ROOT / "credentials.yml"))
+    run.add_argument("--endpoints", default=str(settings.PROJECT_ROOT / "endpoints.yml"))
+    run.add_argument("--port", type=int, default=5005)
+    run.add_argument("--actions-port", type=int, default=5055)
+    run.add_argument("--interface", default="0.0.0.0", help="where the webhooks listen (default: every interface)")
+    run.add_argument("--model", help="the model to serve (default: the newest)")
+    run.set_defaults(run=launch.run)
     return top
 
 

@@ -6,6 +6,7 @@ every problem found; a file with any problem is not to be loaded at all.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -95,6 +96,27 @@ def format_time(value: datetime) -> str:
     return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
+MAX_FILE_CHARS = 10_000_000  # a directory of every centre of three countries is far smaller
+MAX_FIELD_CHARS = 5_000     # a description, requirements, an address
+MAX_EXTRA_CHARS = 10_000    # the unknown keys of one record, as JSON
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases (&name, *name): a few hundred bytes of aliases can expand to gigabytes."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.composer.ComposerError(None, None, "anchors and aliases (&name, *name) are not allowed",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def load_yaml(text: str) -> Any:
+    """The data of a YAML text, refusing anchors and aliases (yaml.YAMLError, with the place, when it has one)."""
+    return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a SafeLoader that also refuses aliases
+
+
 class _Checker:
     """Collects the problems of one record while reading its fields."""
 
@@ -115,12 +137,13 @@ class _Checker:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
         if isinstance(value, str):
-            return value
+            return value if self.fits(name, value) else None
         if isinstance(value, dict) and value and all(isinstance(k, str) and isinstance(v, (str, int, float))
                                                      for k, v in value.items()):
             if not any(key in value for key in ("es", "en")):
                 self.problem(name, "a mapping must give es and/or en")
-            return {key: str(text) for key, text in value.items()}
+            texts = {key: str(text) for key, text in value.items()}
+            return texts if all(self.fits(f"{name}.{key}", text) for key, text in texts.items()) else None
         self.problem(name, "must be a text or a mapping {es: ..., en: ...}")
         return None
 
@@ -133,7 +156,15 @@ class _Checker:
         if isinstance(value, (dict, list)):
             self.problem(name, "must be a plain value")
             return None
-        return str(value).strip()
+        value = str(value).strip()
+        return value if self.fits(name, value) else None
+
+    def fits(self, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> bool:
+        """Whether `value` is at most `limit` characters; a problem naming the field otherwise."""
+        if len(value) <= limit:
+            return True
+        self.problem(name, f"is {len(value):,} characters long; at most {limit:,} are allowed")
+        return False
 
     def identifier(self, seen: set[str]) -> Optional[str]:
         value = self.string("id", required=True)
@@ -188,7 +219,13 @@ class _Checker:
         return moment
 
     def extra(self, known: Iterable[str]) -> dict:
-        return {key: value for key, value in self.record.items() if key not in known}
+        """The record's unknown keys, kept as they are (a problem when they are too big to keep)."""
+        extra = {key: value for key, value in self.record.items() if key not in known}
+        size = len(json.dumps(extra, ensure_ascii=False, default=str))
+        if size > MAX_EXTRA_CHARS:
+            self.problem("unknown keys", f"hold {size:,} characters; at most {MAX_EXTRA_CHARS:,} are kept")
+            return {}
+        return extra
 
 
 def _records(data: dict, section: str, parsed: Parsed) -> list[tuple[int, dict]]:
@@ -214,8 +251,12 @@ def parse(text: str, known_centres: Iterable[str] = (), known_countries: Iterabl
     database already holds, which the file may refer to.
     """
     parsed = Parsed()
+    if len(text) > MAX_FILE_CHARS:
+        parsed.problems.append(Problem("file", 0, "file", "size",
+                                       f"{len(text):,} characters; at most {MAX_FILE_CHARS:,} are read"))
+        return parsed
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml(text)
     except yaml.YAMLError as error:
         parsed.problems.append(Problem("file", 0, "file", "yaml", str(error).replace("\n", " ")))
         return parsed
@@ -253,6 +294,8 @@ def _countries(data: dict, parsed: Parsed, countries: set[str]) -> None:
             for number, line in enumerate(emergency):
                 if not isinstance(line, dict) or not line.get("phone"):
                     check.problem(f"emergency[{number}]", "must have a name and a phone")
+                    continue
+                if not check.fits(f"emergency[{number}]", json.dumps(line, ensure_ascii=False, default=str)):
                     continue
                 if line.get("kind", "emergency") not in LINE_KINDS:
                     check.problem(f"emergency[{number}]", f"kind must be one of {', '.join(LINE_KINDS)}")

@@ -120,10 +120,10 @@ class Question(Base):
 
 
 class Staff(Base):
-    """A municipal staff member, known by Telegram user id."""
+    """A municipal staff member, known by a pseudonym of their Telegram user id (`bot.privacy.staff_user`)."""
 
     __tablename__ = "staff"
-    telegram_id = Column(String(40), primary_key=True)
+    key = Column("telegram_id", String(40), primary_key=True)
     name = Column(String(200), nullable=False)
     cities = Column(JSON, nullable=False, default=list)
     added_at = Column(DateTime, nullable=False)
@@ -135,7 +135,7 @@ class Change(Base):
     __tablename__ = "directory_changes"
     id = Column(Integer, primary_key=True, autoincrement=True)
     at = Column(DateTime, nullable=False, index=True)  # UTC
-    staff_id = Column(String(40), nullable=False)
+    staff_id = Column(String(40), nullable=False)  # the staff member's key, never their Telegram id
     staff_name = Column(String(200), nullable=False)
     kind = Column(String(40), nullable=False)      # e.g. event.publish, event.cancel, centre.hours
     record_id = Column(String(100), nullable=False)

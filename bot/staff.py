@@ -1,19 +1,33 @@
-"""Who is staff (Telegram user ids with a name and cities), and the record of what staff changed."""
+"""Who is staff (Telegram users, known by a pseudonym of their id, with a name and cities), and the record
+of what staff changed."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Optional, Sequence
+from typing import Optional, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Change, Staff
+from bot.privacy import staff_user
+
+
+def telegram_user_id(value: str) -> str:
+    """`value` as a Telegram user id (digits only); ValueError for anything else."""
+    value = str(value).strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 20:
+        raise ValueError(f"{value!r} is not a Telegram user id (a number, as @userinfobot shows it)")
+    return value
 
 
 def add(session: Session, telegram_id: str, name: str, cities: Sequence[str] = ()) -> Staff:
-    """Make a Telegram user staff (or update their name and cities)."""
-    member = session.get(Staff, str(telegram_id)) or Staff(telegram_id=str(telegram_id), added_at=datetime.utcnow())
+    """Make a Telegram user staff (or update their name and cities); ValueError for an id that is not one.
+
+    Only a pseudonym of the id is stored.
+    """
+    key = staff_user(telegram_user_id(telegram_id))
+    member = session.get(Staff, key) or Staff(key=key, added_at=datetime.utcnow())
     member.name, member.cities = name, list(cities)
     session.add(member)
     return member
@@ -21,7 +35,7 @@ def add(session: Session, telegram_id: str, name: str, cities: Sequence[str] = (
 
 def remove(session: Session, telegram_id: str) -> bool:
     """Stop a Telegram user being staff; whether they were."""
-    member = session.get(Staff, str(telegram_id))
+    member = session.get(Staff, staff_user(telegram_id))
     if member is None:
         return False
     session.delete(member)
@@ -33,17 +47,17 @@ def members(session: Session) -> list[Staff]:
     return list(session.execute(select(Staff).order_by(Staff.name)).scalars())
 
 
-def find(session: Session, telegram_id: Optional[Any]) -> Optional[Staff]:
-    """The staff member with this Telegram user id, if any (None for anyone else)."""
-    if telegram_id is None or str(telegram_id).strip() == "":
+def find(session: Session, key: Optional[str]) -> Optional[Staff]:
+    """The staff member known by `key` (a `bot.privacy.staff_user` value), if any (None for anyone else)."""
+    if not key:
         return None
-    return session.get(Staff, str(telegram_id))
+    return session.get(Staff, key)
 
 
 def record_change(session: Session, member: Staff, kind: str, record_id: str,
                   before: Optional[dict], after: Optional[dict]) -> Change:
     """Write down one change to the directory, in the caller's transaction."""
-    change = Change(at=datetime.utcnow(), staff_id=member.telegram_id, staff_name=member.name, kind=kind,
+    change = Change(at=datetime.utcnow(), staff_id=member.key, staff_name=member.name, kind=kind,
                     record_id=record_id, before=before, after=after)
     session.add(change)
     return change

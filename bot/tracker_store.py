@@ -2,9 +2,11 @@
 
 - Sender ids (phone numbers, Telegram chat ids) are never stored in clear: rows
   are keyed by `bot.privacy.pseudonym(sender_id)`, a keyed hash.
+- The staff proof a message's metadata may carry (`bot.privacy.vouch`) is not stored.
 - When a turn ran `action_delete_data` (the user confirmed "delete my data"),
   saving that turn deletes every stored event of the sender instead, so nothing
-  of the conversation is left; the next message starts a new one.
+  of the conversation is left, and the channels forget what they keep for the
+  sender (`bot.privacy.forget_elsewhere`); the next message starts a new one.
 - A turn costs one read and one write. The read of the latest session is one
   statement built once (Rasa builds its ORM query anew on every message and
   loads each event as an object). A tracker read from the store remembers
@@ -30,7 +32,7 @@ from sqlalchemy import Table, bindparam, func, or_, select
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.sql import Select
 
-from bot import db
+from bot import db, privacy
 from bot.privacy import pseudonym
 
 FORGET_ACTION = "action_delete_data"
@@ -38,10 +40,19 @@ _STORED = "_stored_events"  # set on trackers this store read or wrote: how many
 
 
 def _row(key: str, event: Event) -> dict:
-    data = event.as_dict()
+    data = _without_proof(event.as_dict())
     return {"sender_id": key, "type_name": event.type_name, "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
             "action_name": data.get("name"), "data": json.dumps(data)}
+
+
+def _without_proof(data: dict) -> dict:
+    """An event's data without the staff proof of its metadata (it holds for one turn and is never stored)."""
+    for holder in (data, data.get("parse_data") or {}):
+        metadata = holder.get("metadata")
+        if isinstance(metadata, dict) and "staff_proof" in metadata:
+            holder["metadata"] = {name: value for name, value in metadata.items() if name != "staff_proof"}
+    return data
 
 
 def _latest_session(events: Table) -> Select:
@@ -109,6 +120,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """
         if asked_to_forget(tracker):
             self.forget(tracker.sender_id)
+            await privacy.forget_elsewhere(tracker.sender_id)
             return
         stored = getattr(tracker, _STORED, None)
         await self.stream_events(tracker)

@@ -50,7 +50,14 @@ class ButtonMemory:
 
     async def remember(self, sender_id: str, payloads: list[str]) -> None:
         """Make `payloads` (button 1, 2, ...) the sender's choices; an empty list forgets the earlier ones."""
-        await self._store.put(sender_id, json.dumps(payloads))
+        if payloads:
+            await self._store.put(sender_id, json.dumps(payloads))
+        else:
+            await self._store.delete(sender_id)
+
+    async def forget(self, sender_id: str) -> None:
+        """Forget everything remembered for `sender_id`."""
+        await self._store.delete(sender_id)
 
     async def resolve(self, sender_id: str, text: str) -> str:
         """The payload of button number `text` of the sender's last buttons; otherwise `text` unchanged."""

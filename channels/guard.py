@@ -34,6 +34,10 @@ class RateLimit:
         count = await self._store.incr(sender)
         return count <= RATE_LIMIT or (count <= DANGER_LIMIT and may_speak_of_danger(text))
 
+    async def forget(self, sender: str) -> None:
+        """Forget the count of `sender`'s messages."""
+        await self._store.delete(sender)
+
 
 def too_many(text: str) -> str:
     """The polite answer to a flood, in the language of `text`."""

@@ -1,7 +1,8 @@
 """A small string key-value memory with expiry, shared by `dedup`, `buttons` and `guard`.
 
 In memory (bounded, per process) by default; in Redis when BOT_REDIS_URL is set,
-so that several servers share it. Redis trouble is logged and never raised:
+so that several servers share it. Keys hold message ids and pseudonyms
+(`bot.privacy.channel_sender`), never a phone number or chat id. Redis trouble is logged and never raised:
 the store then behaves as if it were empty, so messages are still answered.
 """
 
@@ -37,6 +38,9 @@ class Store(Protocol):
     async def incr(self, key: str) -> int:
         """Add one to the counter `key` (which expires `ttl` after its first count); the new count."""
 
+    async def delete(self, key: str) -> None:
+        """Forget `key` (nothing happens when it is absent)."""
+
 
 class MemoryStore:
     """A Store in this process: at most `max_items` keys, each kept `ttl` seconds."""
@@ -69,6 +73,10 @@ class MemoryStore:
         count = int(item[1]) + 1
         self._items[key] = (item[0], str(count))
         return count
+
+    async def delete(self, key: str) -> None:
+        """Forget `key` (nothing happens when it is absent)."""
+        self._items.pop(key, None)
 
     def _live(self, key: str) -> Optional[str]:
         item = self._items.get(key)
@@ -118,7 +126,6 @@ class RedisStore:
             return None
         return value.decode("utf-8") if value is not None else None
 
-
     async def incr(self, key: str) -> int:
         """Add one to the counter `key` (expiring `ttl` after its first count); 1 when Redis fails."""
         try:
@@ -128,6 +135,13 @@ class RedisStore:
         except (RedisError, OSError) as error:
             logger.warning("Redis INCR failed (%s); %r not counted", error, key)
             return 1
+
+    async def delete(self, key: str) -> None:
+        """Forget `key`; a Redis failure is logged (the key then expires on its own)."""
+        try:
+            await self._redis.delete(self.prefix + key)
+        except (RedisError, OSError) as error:
+            logger.warning("Redis DEL failed (%s); %r expires on its own", error, key)
 
 
 def open_store(namespace: str, ttl: float, max_items: int) -> Store:

@@ -6,7 +6,9 @@ X-Telegram-Bot-Api-Secret-Token) and optional base_url (another Bot API
 server; the token is appended to it, as Telegram's own https://api.telegram.org/bot).
 
 Each update is handled inside the request, so the replies have been sent when the
-webhook answers 200. Sending never fails the request: a 429 is retried after the
+webhook answers 200. Rasa knows the chat only by a pseudonym (`bot.privacy.channel_sender`);
+the message's metadata vouches for its Telegram user (`bot.privacy.vouch`), which is
+how actions know staff. Sending never fails the request: a 429 is retried after the
 wait it asks for, any other Bot API or network error is logged.
 """
 
@@ -32,7 +34,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.privacy import staff_token
+from bot import privacy
 from channels import guard, inbound
 from channels.buttons import CallbackData, payload_of, title_of
 from channels.dedup import Dedup
@@ -96,15 +98,16 @@ class TelegramOutput(OutputChannel):
         """The output channel's name, as Rasa records it."""
         return "telegram"
 
-    def __init__(self, bot: Bot, callback_data: CallbackData) -> None:
+    def __init__(self, bot: Bot, callback_data: CallbackData, chat_id: Optional[str] = None) -> None:
         self.bot = bot
         self.callback_data = callback_data
+        self.chat_id = chat_id  # the chat this output answers; Rasa only knows the conversation's pseudonym
         self.sent = 0  # replies handed to this output channel
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
-        """Send one of Rasa's replies (text, buttons, image, custom), counting it."""
+        """Send one of Rasa's replies (text, buttons, image, custom) to the bound chat, counting it."""
         self.sent += 1
-        await super().send_response(recipient_id, message)
+        await super().send_response(self.chat_id or recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """sendMessage with `text`, in pieces of at most 4096 UTF-16 units (nothing for blank text)."""
@@ -239,6 +242,7 @@ class TelegramInput(InputChannel):
         self.dedup = Dedup(f"telegram:{access_token.split(':', 1)[0]}")
         self.callback_data = CallbackData()
         self.rate_limit = guard.RateLimit("telegram")
+        privacy.on_forget(self.rate_limit.forget)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which handles the update before answering.
@@ -279,14 +283,15 @@ class TelegramInput(InputChannel):
             text = await self.callback_data.decode(text)
         if not text:
             return
-        output = self.get_output_channel()
-        if not await self.rate_limit.allow(incoming.chat_id, text):
+        output = TelegramOutput(self.bot, self.callback_data, incoming.chat_id)
+        sender = privacy.channel_sender(self.name(), incoming.chat_id)
+        if not await self.rate_limit.allow(sender, text):
             await output.send_text_message(incoming.chat_id, guard.too_many(text))
             return
-        metadata = {"channel": "telegram", "telegram_user_id": incoming.user_id,
-                    "language_code": incoming.language_code,
-                    "staff_token": staff_token(incoming.user_id)}
-        message = UserMessage(text, output, incoming.chat_id, input_channel=self.name(),
+        metadata: dict[str, Any] = {"channel": "telegram", "language_code": incoming.language_code}
+        if incoming.user_id is not None:
+            metadata.update(privacy.vouch(sender, str(update_id), incoming.user_id))
+        message = UserMessage(text, output, sender, input_channel=self.name(),
                               message_id=str(update_id), metadata=metadata)
         try:
             await on_new_message(message)

@@ -1,14 +1,17 @@
 """WhatsApp through Twilio: POST /webhooks/whatsapp/webhook, answered with TwiML in the response.
 
 Credentials (Rasa credentials file, key `channels.whatsapp.WhatsAppInput`):
-account_sid, auth_token (checks X-Twilio-Signature), whatsapp_number, and
-optional public_url: the URL Twilio posts to, when it is not the one this
-server sees (otherwise rebuilt from the request, honouring X-Forwarded-Proto
-and X-Forwarded-Host).
+account_sid, auth_token (checks X-Twilio-Signature), whatsapp_number, and optional
+public_url: the URL Twilio posts to, when it is not the one this server sees. Without
+it, the URL is rebuilt from the request; X-Forwarded-Proto and X-Forwarded-Host are
+honoured only from the proxies in `trusted_proxies` (comma-separated addresses or
+networks; default: loopback, a proxy on the same machine), never from anyone else.
+Rasa sees the sender only as a pseudonym (`bot.privacy.channel_sender`).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import urllib.parse
@@ -21,7 +24,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.privacy import pseudonym
+from bot import privacy
 from channels import guard, inbound
 from channels.buttons import ButtonMemory, numbered_list, payload_of
 from channels.dedup import Dedup
@@ -31,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 MAX_FORM_FIELDS = 200
+DEFAULT_TRUSTED_PROXIES = "127.0.0.0/8,::1"
 # Characters XML 1.0 cannot carry, which TwiML would otherwise pass through and break.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -56,19 +60,24 @@ class WhatsAppInput(InputChannel):
         if not credentials:
             cls.raise_missing_credentials_exception()
         return cls(credentials.get("account_sid") or "", credentials.get("auth_token") or "",
-                   credentials.get("whatsapp_number") or "", credentials.get("public_url") or None)
+                   credentials.get("whatsapp_number") or "", credentials.get("public_url") or None,
+                   credentials.get("trusted_proxies") or DEFAULT_TRUSTED_PROXIES)
 
     def __init__(self, account_sid: str, auth_token: str, whatsapp_number: str,
-                 public_url: Optional[str] = None) -> None:
+                 public_url: Optional[str] = None, trusted_proxies: str = DEFAULT_TRUSTED_PROXIES) -> None:
         if not auth_token:
             raise ValueError("WhatsAppInput needs auth_token to check X-Twilio-Signature")
         self.account_sid = account_sid
         self.whatsapp_number = whatsapp_number
         self.public_url = public_url
+        self.trusted_proxies = [ipaddress.ip_network(net.strip(), strict=False)
+                                for net in str(trusted_proxies).split(",") if net.strip()]
         self.validator = RequestValidator(auth_token)
         self.dedup = Dedup(f"whatsapp:{account_sid}")
         self.buttons = ButtonMemory("whatsapp")
         self.rate_limit = guard.RateLimit("whatsapp")
+        privacy.on_forget(self.buttons.forget)
+        privacy.on_forget(self.rate_limit.forget)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which answers each message with the reply as TwiML.
@@ -93,9 +102,10 @@ class WhatsAppInput(InputChannel):
             if not self.validator.validate(self.signed_url(request), fields, signature):
                 return response.text("wrong X-Twilio-Signature", status=403)
             form = {name: values[0] for name, values in fields.items()}
-            sender = form.get("From", "").strip()
-            if not sender:
+            address = form.get("From", "").strip()
+            if not address:
                 return response.text("no From", status=400)
+            sender = privacy.channel_sender(self.name(), address)  # the phone number goes no further
             sid = form.get("MessageSid") or form.get("SmsMessageSid")
             if sid and await self.dedup.seen(sid):
                 return _twiml(MessagingResponse())
@@ -109,11 +119,11 @@ class WhatsAppInput(InputChannel):
             collector = CollectingOutputChannel()
             message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
                                   input_channel=self.name(), message_id=sid,
-                                  metadata={"channel": "whatsapp", "profile_name": form.get("ProfileName")})
+                                  metadata={"channel": "whatsapp"})
             try:
                 await on_new_message(message)
             except Exception:  # the agent failed: answer with what it said so far, never a 500
-                logger.exception("WhatsApp message %s from %s: handling failed", sid, pseudonym(sender))
+                logger.exception("WhatsApp message %s from %s: handling failed", sid, sender)
             if not collector.messages:
                 collector.messages.append({"text": guard.apology(text)})
             twiml, payloads = render(collector.messages)
@@ -125,15 +135,26 @@ class WhatsAppInput(InputChannel):
     def signed_url(self, request: Request) -> str:
         """The URL Twilio signed: public_url if set, else this request's URL as the client saw it.
 
-        The scheme and host come from X-Forwarded-Proto / X-Forwarded-Host when a
-        proxy sets them (their first value), else from the request itself.
+        The scheme and host come from X-Forwarded-Proto / X-Forwarded-Host (the first value:
+        the outermost proxy's) only when the request comes from a trusted proxy; otherwise
+        from the request itself.
         """
         if self.public_url:
             return self.public_url
-        scheme = _first(request.headers.get("X-Forwarded-Proto")) or request.scheme
-        host = _first(request.headers.get("X-Forwarded-Host")) or request.headers.get("Host", "")
+        forwarded = self.from_trusted_proxy(request)
+        scheme = (forwarded and _first(request.headers.get("X-Forwarded-Proto"))) or request.scheme
+        host = (forwarded and _first(request.headers.get("X-Forwarded-Host"))) or request.headers.get("Host", "")
         query = f"?{request.query_string}" if request.query_string else ""
         return f"{scheme}://{host}{request.path}{query}"
+
+
+    def from_trusted_proxy(self, request: Request) -> bool:
+        """Whether the request's peer (the socket's, not a header's) is one of the trusted proxies."""
+        try:
+            peer = ipaddress.ip_address(request.conn_info.client_ip if request.conn_info else "")
+        except ValueError:
+            return False
+        return any(peer in network for network in self.trusted_proxies)
 
 
 def parse_form(body: bytes) -> Optional[_FormFields]:
@@ -171,5 +192,5 @@ def _twiml(twiml: MessagingResponse) -> HTTPResponse:
 
 
 def _first(header: Optional[str]) -> str:
-    """The first of a comma-separated header's values, trimmed ('' when absent)."""
+    """The first of a comma-separated header's values (the outermost proxy's), trimmed ('' when absent)."""
     return (header or "").split(",", 1)[0].strip()

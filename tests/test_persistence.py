@@ -64,7 +64,7 @@ def test_delete_my_data_erases_the_conversation_and_what_is_stored(servers):
     assert "Hola" in text_of(servers.say(sender, "hola"))  # a fresh conversation
 
 
-def test_purge_deletes_only_old_conversations(tmp_path):
+def test_purge_deletes_old_messages_by_their_own_time(tmp_path):
     tracker = tmp_path / "tracker.db"
     with sqlite3.connect(tracker) as connection:
         connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
@@ -73,9 +73,10 @@ def test_purge_deletes_only_old_conversations(tmp_path):
         rows = [("old", now - 100 * 86400), ("old", now - 95 * 86400), ("mixed", now - 100 * 86400),
                 ("mixed", now - 3600), ("new", now)]
         connection.executemany("INSERT INTO events (sender_id, type_name, timestamp) VALUES (?, 'user', ?)", rows)
-    assert conversations.purge(f"sqlite:///{tracker}", 90 * 86400) == 1
-    with sqlite3.connect(tracker) as connection:
-        assert {row[0] for row in connection.execute("SELECT sender_id FROM events")} == {"mixed", "new"}
+    assert conversations.purge(f"sqlite:///{tracker}", 90 * 86400) == conversations.Purged(events=3, conversations=1)
+    with sqlite3.connect(tracker) as connection:  # the one who came back keeps only the recent message
+        kept = connection.execute("SELECT sender_id, timestamp FROM events ORDER BY timestamp").fetchall()
+    assert kept == [("mixed", now - 3600), ("new", now)]
 
 
 def test_purge_from_the_command_line(tmp_path):

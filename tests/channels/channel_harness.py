@@ -25,6 +25,7 @@ from types import SimpleNamespace
 from typing import Any, Awaitable, Optional, TypeVar
 
 from aiohttp import web
+from bot.privacy import channel_sender
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
@@ -105,8 +106,10 @@ class StubAgent:
     chart_path: str
     messages: list[UserMessage] = field(default_factory=list)
 
-    def received(self, sender_id: str) -> list[UserMessage]:
-        return [message for message in self.messages if message.sender_id == sender_id]
+    def received(self, address: str) -> list[UserMessage]:
+        """The messages from a chat id or a phone number, which Rasa knows by the channel's pseudonym."""
+        senders = {address, channel_sender("telegram", address), channel_sender("whatsapp", address)}
+        return [message for message in self.messages if message.sender_id in senders]
 
     async def __call__(self, message: UserMessage) -> None:
         self.messages.append(message)

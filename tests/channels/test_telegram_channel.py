@@ -10,7 +10,7 @@ from channel_harness import (LONG_PAYLOAD, SECRET_HEADER, TELEGRAM_SECRET, TELEG
                              BackgroundLoop, FakeBotApi, Response, StubAgent, callback_update, closed_port, http,
                              long_text, serve, telegram_update)
 
-from bot.privacy import staff_token
+from bot.privacy import staff_user, vouched_user
 from channels.setup_webhook import ALLOWED_UPDATES, set_webhook
 from channels.guard import RATE_LIMIT
 from channels.splitting import utf16_length
@@ -54,8 +54,10 @@ def test_a_text_is_handled_and_answered_before_the_webhook_returns(server, fake_
     [message] = agent.received("1001")
     assert message.text == "Hola"
     assert message.input_channel == "telegram"
-    assert message.metadata == {"channel": "telegram", "telegram_user_id": 1001, "language_code": "es",
-                                "staff_token": staff_token(1001)}
+    assert message.sender_id.startswith("telegram-") and "1001" not in message.sender_id
+    assert {"channel": "telegram", "language_code": "es"}.items() <= message.metadata.items()
+    assert "1001" not in str(message.metadata)
+    assert vouched_user(message.sender_id, message.message_id, message.metadata) == staff_user(1001)
     assert texts(fake_api, 1001) == ["echo: Hola"]
 
 
@@ -118,8 +120,8 @@ def test_a_callback_query_is_answered_then_handled_as_the_users_message(server, 
                 if call.params.get("callback_query_id") == "cbq-1010"]
     [message] = agent.received("1010")
     assert message.text == "/service_legal"
-    assert message.metadata == {"channel": "telegram", "telegram_user_id": 1010, "language_code": "en",
-                                "staff_token": staff_token(1010)}
+    assert {"channel": "telegram", "language_code": "en"}.items() <= message.metadata.items()
+    assert vouched_user(message.sender_id, message.message_id, message.metadata) == staff_user(1010)
     [reply] = fake_api.to(1010, "sendMessage")
     assert answer.at <= reply.at
 

@@ -61,7 +61,8 @@ def test_a_text_is_answered_in_twiml(server, agent):
     [message] = agent.received("whatsapp:+573000000003")
     assert message.text == "Hola"
     assert message.input_channel == "whatsapp"
-    assert message.metadata == {"channel": "whatsapp", "profile_name": "Eval"}
+    assert message.metadata == {"channel": "whatsapp"}  # not the display name: it is a real name
+    assert message.sender_id.startswith("whatsapp-") and "3000000003" not in message.sender_id
 
 
 def test_blank_fields_are_part_of_the_signature(server, agent):
