@@ -33,8 +33,12 @@ def create_secret(path: Path, text: str) -> bool:
     """Create `path` holding `text`, 0600, only if it does not exist yet; whether this call created it.
 
     The file appears whole or not at all, so processes starting together agree on one value.
+    A file that exists already is made 0600 (an older version of this project made it world-readable).
     """
     private_dir(path.parent)
+    if path.exists():
+        os.chmod(path, SECRET_FILE_MODE)
+        return False
     draft = write_secret(path.with_name(f".{path.name}.{os.getpid()}"), text)
     try:
         os.link(draft, path)  # fails if another process made it first: theirs is kept

@@ -47,11 +47,13 @@ def _row(key: str, event: Event) -> dict:
 
 
 def _without_proof(data: dict) -> dict:
-    """An event's data without the staff proof of its metadata (it holds for one turn and is never stored)."""
-    for holder in (data, data.get("parse_data") or {}):
-        metadata = holder.get("metadata")
-        if isinstance(metadata, dict) and "staff_proof" in metadata:
-            holder["metadata"] = {name: value for name, value in metadata.items() if name != "staff_proof"}
+    """An event's data without the staff proof of a message's metadata, wherever Rasa copies that metadata
+    (the event's, its parse data's, and the `session_started_metadata` slot): it holds for one turn only."""
+    places = [(data, "metadata"), (data.get("parse_data") or {}, "metadata"), (data, "value")]
+    for holder, key in places:
+        value = holder.get(key)
+        if isinstance(value, dict) and "staff_proof" in value:
+            holder[key] = {name: item for name, item in value.items() if name != "staff_proof"}
     return data
 
 

@@ -5,9 +5,10 @@ own `rest:` (which trusts whatever sender id and metadata a client sends) wherev
 server can be reached by anyone else. Here:
 
 - a request without `Authorization: Bearer <token>` gets 401 and changes nothing;
-- the sender id a client names is its own namespace (`rest-<sender>`), so it can never
-  continue a WhatsApp or Telegram conversation, and metadata from the client is ignored,
-  so it can never claim to be staff;
+- the sender id a client names becomes a pseudonym in a namespace of its own
+  (`bot.privacy.channel_sender("rest", sender)`), so it can never continue a WhatsApp or
+  Telegram conversation, and is kept nowhere in clear; metadata from the client is
+  ignored, so it can never claim to be staff;
 - the body is {"sender": "...", "message": "..."}; the reply is Rasa's messages as JSON.
 """
 
@@ -23,12 +24,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import privacy
 from channels import guard, inbound
 
 logger = logging.getLogger(__name__)
 
 SENDER = re.compile(r"[A-Za-z0-9_.:@+-]{1,64}")
-PREFIX = "rest-"
 
 
 class RestInput(InputChannel):
@@ -51,6 +52,7 @@ class RestInput(InputChannel):
             raise ValueError("channels.rest.RestInput needs a token of at least 16 characters")
         self.token = token.encode("utf-8")
         self.rate_limit = guard.RateLimit("rest")
+        privacy.on_forget(self.rate_limit.forget)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook.
@@ -72,7 +74,7 @@ class RestInput(InputChannel):
             sender, text = body.get("sender"), body.get("message")
             if not isinstance(sender, str) or not SENDER.fullmatch(sender) or not isinstance(text, str):
                 return response.json({"error": 'send {"sender": "...", "message": "..."}'}, status=400)
-            sender, text = PREFIX + sender, inbound.cap_text(text.strip())
+            sender, text = privacy.channel_sender(self.name(), sender), inbound.cap_text(text.strip())
             if not text:
                 return response.json([])
             if not await self.rate_limit.allow(sender, text):

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator, Optional
 
 import pytest
+import redis
 from sqlalchemy import create_engine, text
 
 from bot import db, loader
@@ -26,6 +27,22 @@ def postgres_available() -> bool:
         return True
     except Exception:
         return False
+
+
+def redis_available() -> bool:
+    """Whether the Redis of the machine answers."""
+    try:
+        return bool(redis.Redis(host="127.0.0.1", port=6379, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def require(available: bool, what: str) -> None:
+    """Skip the test when `what` is not running here, unless on CI, where it must run: then fail."""
+    if not available:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what} is required on CI")
+        pytest.skip(f"{what} is not running here (CI unset)")
 
 
 def _postgres_url() -> str:

@@ -17,24 +17,16 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-import redis
 import yaml
 from sqlalchemy import create_engine, text
 
 from bot import db, loader
 from bot.processes import (HOST, PROJECT_ROOT, RASA, free_port, newest_model, post, stop_group,
                            wait_until_ready)
-from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available
+from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available, redis_available
 
 CONVERSATIONS = 10
 TURNS = ["hola", "donde esta el centro?", "Quito", "y el horario?", "necesito un abogado en cucuta", "gracias"]
-
-
-def redis_available() -> bool:
-    try:
-        return bool(redis.Redis(host=HOST, port=6379, socket_timeout=2).ping())
-    except redis.RedisError:
-        return False
 
 
 @pytest.fixture(scope="module")
