@@ -23,6 +23,8 @@ EMERGENCY = "emergency"
 NEIGHBOURS = 5
 MAX_PARTS = 6  # sentences of a long message scored on their own
 _SENTENCE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
+_CLAUSE = re.compile(r"[^.?!;,\n]+[.?!;,\n]*")
+CALM_PART = 0.5  # a part of a message less likely than this to speak of danger may carry a question
 TEMPERATURE = 0.02  # similarities of e5 are compressed (0.7-1.0): a low temperature separates them
 
 
@@ -43,11 +45,18 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 @dataclass(frozen=True)
 class Score:
     """The probability that a message speaks of danger, that the danger is self-harm, and the weight of each
-    other intent among its nearest examples."""
+    other intent among the nearest examples of its calmest part (empty when no part is calm): the question
+    asked beside the danger, as in "mi esposo me pega, ¿dónde está el centro?"."""
 
     danger: float
     self_harm: float
     intents: dict[str, float] = field(default_factory=dict)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of `text` of two words or more (split at . ? ! ; , and new lines); [] when it has one."""
+    found = [part.strip() for part in _CLAUSE.findall(text) if len(part.split()) >= 2]
+    return found if len(found) > 1 else []
 
 
 class Examples:
@@ -77,16 +86,18 @@ class Examples:
         """How much `text`'s nearest examples speak of danger, and of self-harm, weighted by similarity.
 
         A message of several sentences is also scored sentence by sentence, and its most dangerous part
-        counts: danger told in the middle of a long story is not drowned by the rest. The intents of the
-        other examples near the whole message are given too.
+        counts: danger told in the middle of a long story is not drowned by the rest. Its clauses are
+        looked at too, for the intents of the calmest part.
         """
         if not len(self.vectors) or not text.strip():
             return Score(0.0, 0.0)
         parts = [part.strip() for part in _SENTENCE.findall(text) if len(part.split()) >= 2]
         segments = [text, *parts[:MAX_PARTS]] if len(parts) > 1 else [text]
-        scored = [self._nearest(vector) for vector in embed(segments)]
-        danger, harm, _ = max(scored, key=lambda each: each[0])
-        return Score(danger, harm, scored[0][2])
+        extra = [part for part in clauses(text)[:MAX_PARTS] if part not in segments]
+        scored = [self._nearest(vector) for vector in embed(segments + extra)]
+        danger, harm, _ = max(scored[:len(segments)], key=lambda each: each[0])
+        calmest = min(scored[1:] or scored, key=lambda each: each[0])
+        return Score(danger, harm, calmest[2] if calmest[0] < CALM_PART else {})
 
     def _nearest(self, vector: np.ndarray) -> tuple[float, float, dict[str, float]]:
         similarity = self.vectors @ vector

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from bot.meaning import Score
+from bot.meaning import Score, clauses
 from bot.safety import Assessment
 
 EMERGENCY = "emergency"
@@ -51,8 +51,8 @@ def needs_meaning(keywords: Assessment, ranking: Sequence[dict], text: str) -> b
     or small talk in a short message without a word of danger (most messages: they do not pay for it).
     When another layer already found danger, it tells which question, if any, was asked beside it."""
     top, confidence = _top(ranking)
-    if keywords.level == "danger" and top == EMERGENCY:
-        return False  # two layers sure of danger: the third would only look for a question beside it
+    if keywords.level == "danger" and top == EMERGENCY and not clauses(text):
+        return False  # two layers sure of danger, and no other clause where a question could be
     calm = sum(float(each.get("confidence") or 0.0) for each in ranking if each.get("name") in CALM)
     return keywords.level is not None or top not in CALM or calm < CONFIDENT or len(text.split()) >= LONG
 
@@ -86,8 +86,8 @@ def _confidence(ranking: Sequence[dict], name: str) -> float:
 
 
 def _meant_question(meaning: Optional[Score]) -> Optional[str]:
-    """The question most of the message's nearest examples ask, when they are mostly not emergencies."""
-    if meaning is None or meaning.danger >= MEANING_DANGER or not meaning.intents:
+    """The question most of the nearest examples of the message's calmest part ask."""
+    if meaning is None or not meaning.intents:
         return None
     intent, weight = max(meaning.intents.items(), key=lambda item: item[1])
     return intent if intent in QUESTIONS and weight >= QUESTION_KEPT else None
