@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from bot.secret_files import private_dir
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "America/Bogota"
 LANGUAGES = ("es", "en")
@@ -17,5 +19,5 @@ def database_url() -> str:
     url = os.environ.get("BOT_DATABASE_URL")
     if url:
         return url
-    (PROJECT_ROOT / "var").mkdir(exist_ok=True)
+    private_dir(PROJECT_ROOT / "var")  # the directory's database sits beside the key and the secrets
     return f"sqlite:///{PROJECT_ROOT / 'var' / 'directory.db'}"
