@@ -71,7 +71,7 @@ _DANGER = {
         r"\b(?:hit|hits|beat|beats|beaten|punched|stabbed|shot|attacked|assaulted|threatened|choked|strangled|"
         r"hurting|hurt) (?:me|us|my)\b|\b(?:he|she|they) (?:hit|beat|stabbed|shot|attacked|choked) (?:me|us|him|her)\b",
         r"\b(?:am|are|is|being) being (?:threatened|followed|attacked|beaten|hurt|abused|chased|stalked|extorted|"
-        r"hit)\b|\bdomestic (?:violence|abuse)\b|\b(?:i am|we are|i feel|we feel) (?:in|unsafe|not safe)(?: danger)?\b|"
+        r"hit)\b|\bdomestic (?:violence|abuse)\b|\b(?:i am|we are|i feel|we feel) (?:in danger|unsafe|not safe)\b|"
         r"\b(?:i am|we are|he is|she is|they are|life is|lives are) in danger\b|\bcall the police\b|"
         r"\b(?:need|send|get) (?:the )?police\b|\bdeath threat\w*\b|\bthreat\w* to kill\b|\bextort\w*|"
         r"\bprotection money\b|\bpay\w* (?:the )?gang\b|\bgang\w* (?:want|demand|ask)\w* (?:money|payment)\b|"

@@ -13,12 +13,13 @@ DANGER = [
     "necesito una ambulancia", "le dio un ataque al corazon", "I need an ambulance right now",
     "he is hitting me", "i want to kill myself", "i don't want to live anymore", "i was raped",
     "my son was kidnapped", "i am being threatened", "someone broke into my house", "she is not breathing",
-    "my husband beats me", "I'm in danger", "AUXILIO!!!", "me quieren violar",
+    "my husband beats me", "I'm in danger", "I feel unsafe at home", "we are not safe here", "AUXILIO!!!", "me quieren violar",
 ]
 SAFE = [
     "donde hay un hospital", "me siento triste", "necesito un abogado", "apoyo para violencia de genero",
     "el cuchillo de cocina", "where is the shelter", "my son needs a school", "hola", "I feel stressed",
-    "what are your opening hours", "quiero matricular a mi hijo",
+    "what are your opening hours", "quiero matricular a mi hijo", "I'm in Lima.", "we are in Quito now",
+    "I feel in good hands",
 ]
 
 

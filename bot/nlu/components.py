@@ -8,6 +8,7 @@ the classifier sees), `DirectoryEntityExtractor` after the classifiers, and
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -95,13 +96,21 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
 
     Cities come from the directory (read at run time, fuzzy, accent- and
     case-insensitive) and a gazetteer of the region; a city the classifier
-    found that neither knows is kept as written.
+    found that neither knows is kept as written. A message that is nothing
+    but a city ("Trujillo", "en Lima", "I'm in Quito") tells the city,
+    whatever the classifier guessed from so few letters.
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             places = _NAMES.find_cities(text)
+            if places and _only_places(text, places):
+                chosen = {INTENT_NAME_KEY: INFORM_CITY, PREDICTED_CONFIDENCE_KEY: 1.0}
+                ranking = [each for each in message.get(INTENT_RANKING_KEY) or []
+                           if each.get(INTENT_NAME_KEY) != INFORM_CITY]
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
             entities = [entity for entity in message.get(ENTITIES, [])
                         if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
                         or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE]))]
@@ -111,6 +120,19 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
                          for name in categories_in(text)]
             message.set(ENTITIES, entities, add_to_output=True)
         return messages
+
+
+INFORM_CITY = "inform_city"
+_AROUND_A_CITY = frozenset("en in de from desde la el ciudad city of estoy vivo soy i am im live the "
+                           "ahora now aqui here".split())
+
+
+def _only_places(text: str, places: list) -> bool:
+    """Whether `text` says nothing but the cities found in it (and a few words around a city)."""
+    rest = text
+    for place in sorted(places, key=lambda place: place.start, reverse=True):
+        rest = rest[:place.start] + " " + rest[place.end:]
+    return all(word in _AROUND_A_CITY for word in re.findall(r"\w+", fold(rest)))
 
 
 def _plausible_city(value: Any) -> bool:
