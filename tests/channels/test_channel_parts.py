@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import xml.etree.ElementTree as ElementTree
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from channels.buttons import ButtonMemory, CallbackData, numbered_list
 from channels.splitting import split_text, utf16_length
 from channels.store import MemoryStore
 from channels.telegram import TelegramInput
-from channels.whatsapp import WhatsAppInput
+from channels.whatsapp import WhatsAppInput, render
 
 FAST = settings(max_examples=300, deadline=None, database=None)
 
@@ -44,6 +45,31 @@ def test_telegram_limit_counts_utf16_units():
     assert [utf16_length(piece) for piece in pieces] == [4096, 1904]
 
 
+def test_whatsapp_pieces_fit_twilios_limit_in_utf16_units():
+    text = ("Centro 😀 abierto hoy 🇻🇪 " * 120)[:5000]
+    twiml, _ = render([{"text": text}])
+    bodies = [message.text for message in ElementTree.fromstring(str(twiml)).iter("Message")]
+    assert len(bodies) >= 3 and all(utf16_length(body) <= 1600 for body in bodies)
+    assert "".join("".join(bodies).split()) == "".join(text.split())
+
+
+@pytest.mark.parametrize("grapheme", ["👍🏽", "🇻🇪", "👨‍👩‍👧", "é"])
+def test_a_grapheme_is_never_cut(grapheme):
+    text = grapheme * 40
+    for limit in range(max(2, utf16_length(grapheme)), utf16_length(grapheme) + 6):
+        pieces = split_text(text, limit)
+        assert all(piece == grapheme * (len(piece) // len(grapheme)) for piece in pieces), (limit, pieces)
+        assert "".join(pieces) == text
+
+
+def test_a_card_or_a_list_stays_whole_where_it_fits():
+    first = "*Centro Atalaya*\n📍 Avenida 7 # 15-32\n☎️ +57 607 555 0101"
+    second = "*Centro La Mariscal*\n📍 Juan León Mera N23-84\n☎️ +593 2 555 0151"
+    numbered = "1. Legal\n2. Salud\n3. Comida"
+    limit = utf16_length(first + "\n\n") + 20  # room for the first card and half the second
+    assert split_text(f"{first}\n\n{second}\n\n{numbered}", limit) == [first, second, numbered]
+
+
 @FAST
 @given(st.text(), st.integers(2, 120))
 def test_split_never_exceeds_the_limit_nor_loses_text(text, limit):
@@ -65,7 +91,7 @@ def test_split_by_utf16_never_exceeds_the_limit_nor_loses_text(text, limit):
        st.integers(10, 80))
 def test_split_of_short_words_keeps_every_word_whole(words, separator, limit):
     text = separator.join(words)
-    assert " ".join(split_text(text, limit)).split() == text.split()
+    assert " ".join(split_text(text, limit, len)).split() == text.split()
 
 
 # -- inbound -----------------------------------------------------------------
