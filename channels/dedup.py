@@ -25,3 +25,7 @@ class Dedup:
         same id, exactly one gets False.
         """
         return not await self._store.add(message_id, "1")
+
+    async def forget(self, message_id: str) -> None:
+        """Forget `message_id`, so that its next delivery is handled (its reply could not be delivered)."""
+        await self._store.delete(message_id)

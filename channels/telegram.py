@@ -6,10 +6,15 @@ X-Telegram-Bot-Api-Secret-Token) and optional base_url (another Bot API
 server; the token is appended to it, as Telegram's own https://api.telegram.org/bot).
 
 Each update is handled inside the request, so the replies have been sent when the
-webhook answers 200. Rasa knows the chat only by a pseudonym (`bot.privacy.channel_sender`);
-the message's metadata vouches for its Telegram user (`bot.privacy.vouch`), which is
-how actions know staff. Sending never fails the request: a 429 is retried after the
-wait it asks for, any other Bot API or network error is logged.
+webhook answers 200. A send that fails for a reason that may pass (network, timeout, 5xx,
+429) is tried again with backoff; when a reply still could not be delivered, it is logged
+under the pseudonym and counted, the update is forgotten by dedup, and the webhook answers
+503, so Telegram delivers the update again and it is answered then. A definitive
+refusal (chat not found, bot blocked) is logged, and the update counts as handled.
+
+Rasa knows the chat only by a pseudonym (`bot.privacy.channel_sender`); the message's
+metadata vouches for its Telegram user (`bot.privacy.vouch`), which is how actions
+know staff.
 """
 
 from __future__ import annotations
@@ -31,7 +36,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter,
+                            TelegramError)
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import privacy
@@ -45,7 +51,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CAPTION_LIMIT = 1024  # UTF-16 code units in a photo caption
-SEND_TRIES = 3
+SEND_TRIES = 4
+BACKOFF_S = 0.5  # then 1 and 2 seconds
 MAX_RETRY_WAIT_S = 30.0  # a longer flood wait is not waited for inside a webhook request
 BUTTONS_ONLY_TEXT = "👇"  # Telegram needs some text above a keyboard
 
@@ -57,29 +64,36 @@ def make_bot(token: str, base_url: Optional[str] = None) -> Bot:
     return Bot(token, base_url=base_url or DEFAULT_BASE_URL)
 
 
-async def call_bot(method: Callable[..., Awaitable[T]], **params: Any) -> Optional[T]:
-    """`await method(**params)`; None instead of any TelegramError (network errors included), which is logged.
+class Undelivered(Exception):
+    """A Bot API call that failed every try for a reason that may pass (network, timeout, 5xx, 429)."""
 
-    A RetryAfter (HTTP 429) is retried after the seconds it asks for, up to
-    SEND_TRIES tries in all, unless it asks for more than MAX_RETRY_WAIT_S.
+
+async def call_bot(method: Callable[..., Awaitable[T]], **params: Any) -> Optional[T]:
+    """`await method(**params)`, tried up to SEND_TRIES times while the failure may pass.
+
+    Network errors, timeouts and 5xx are retried after BACKOFF_S; a RetryAfter (429) after the
+    seconds it asks for (unless more than MAX_RETRY_WAIT_S). A definitive refusal (400, 403,
+    401/404: chat not found, bot blocked, bad token) is logged and gives None: trying again would
+    not help. Raises Undelivered when every try failed for a reason that may pass.
     """
     name = getattr(method, "__name__", "Bot API call")
-    attempt = 1
-    while True:
+    for attempt in range(1, SEND_TRIES + 1):
         try:
             return await method(**params)
         except RetryAfter as error:
             wait = _retry_after_s(error)
-            if attempt >= SEND_TRIES or wait > MAX_RETRY_WAIT_S:
-                logger.error("Telegram %s: rate limited (retry after %s s) after %d tries; not sent",
-                             name, wait, attempt)
-                return None
+            if wait > MAX_RETRY_WAIT_S:
+                raise Undelivered(f"{name}: rate limited for {wait} s") from error
             logger.warning("Telegram %s: rate limited; retrying in %s s", name, wait)
-            attempt += 1
-            await asyncio.sleep(wait)
-        except TelegramError as error:
-            logger.error("Telegram %s failed: %s", name, error)
+        except (BadRequest, Forbidden, InvalidToken, ChatMigrated) as error:
+            logger.error("Telegram %s refused: %s", name, error)
             return None
+        except (NetworkError, TelegramError) as error:  # TimedOut, 5xx, connection refused or reset
+            wait = BACKOFF_S * 2 ** (attempt - 1)
+            logger.warning("Telegram %s failed (%s); try %d of %d", name, error, attempt, SEND_TRIES)
+        if attempt < SEND_TRIES:
+            await asyncio.sleep(wait)
+    raise Undelivered(f"{name}: failed {SEND_TRIES} times")
 
 
 def _retry_after_s(error: RetryAfter) -> float:
@@ -103,6 +117,20 @@ class TelegramOutput(OutputChannel):
         self.callback_data = callback_data
         self.chat_id = chat_id  # the chat this output answers; Rasa only knows the conversation's pseudonym
         self.sent = 0  # replies handed to this output channel
+        self.undelivered = 0  # Bot API calls that failed every try
+
+    async def _call(self, method: Callable[..., Awaitable[T]], **params: Any) -> Optional[T]:
+        """`call_bot`, counting what could not be delivered; after one such failure the rest of the turn
+        is not tried (the Bot API is down: waiting again for each message would only delay the webhook)."""
+        if self.undelivered:
+            self.undelivered += 1
+            return None
+        try:
+            return await call_bot(method, **params)
+        except Undelivered as error:
+            logger.error("Telegram reply not delivered: %s", error)
+            self.undelivered += 1
+            return None
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         """Send one of Rasa's replies (text, buttons, image, custom) to the bound chat, counting it."""
@@ -112,23 +140,23 @@ class TelegramOutput(OutputChannel):
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """sendMessage with `text`, in pieces of at most 4096 UTF-16 units (nothing for blank text)."""
         for piece in split_text(text, TELEGRAM_LIMIT, utf16_length):
-            await call_bot(self.bot.send_message, chat_id=recipient_id, text=piece)
+            await self._call(self.bot.send_message, chat_id=recipient_id, text=piece)
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
         """`text` with an inline keyboard under its last piece, one button a row; callback_data is the payload."""
         pieces = split_text(text or "", TELEGRAM_LIMIT, utf16_length) or [BUTTONS_ONLY_TEXT]
         for piece in pieces[:-1]:
-            await call_bot(self.bot.send_message, chat_id=recipient_id, text=piece)
+            await self._call(self.bot.send_message, chat_id=recipient_id, text=piece)
         keyboard = [[InlineKeyboardButton(title_of(button) or BUTTONS_ONLY_TEXT,
                                           callback_data=await self.callback_data.encode(payload_of(button)))]
                     for button in buttons]
-        await call_bot(self.bot.send_message, chat_id=recipient_id, text=pieces[-1],
+        await self._call(self.bot.send_message, chat_id=recipient_id, text=pieces[-1],
                        reply_markup=InlineKeyboardMarkup(keyboard))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """sendPhoto with `image`: a URL Telegram fetches, or a local file path, which is uploaded."""
-        await call_bot(self.bot.send_photo, chat_id=recipient_id, photo=image)
+        await self._call(self.bot.send_photo, chat_id=recipient_id, photo=image)
 
     async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
         """sendPhoto uploading {"photo_path": FILE} or {"photo_bytes_b64": BASE64}, with an optional "caption".
@@ -142,7 +170,7 @@ class TelegramOutput(OutputChannel):
         data, filename = photo
         caption = str(json_message.get("caption") or "")
         fits = utf16_length(caption) <= CAPTION_LIMIT
-        await call_bot(self.bot.send_photo, chat_id=recipient_id, photo=data, filename=filename,
+        await self._call(self.bot.send_photo, chat_id=recipient_id, photo=data, filename=filename,
                        caption=caption if caption and fits else None)
         if not fits:
             await self.send_text_message(recipient_id, caption)
@@ -243,12 +271,14 @@ class TelegramInput(InputChannel):
         self.callback_data = CallbackData()
         self.rate_limit = guard.RateLimit("telegram")
         privacy.on_forget(self.rate_limit.forget)
+        self.undelivered_replies = 0  # updates whose reply could not be delivered, since start
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which handles the update before answering.
 
-        403: missing or wrong secret header; 400: not a Telegram Update as JSON;
-        200 otherwise (also for a redelivered update_id, which is not handled again).
+        403: missing or wrong secret header; 400: not a Telegram Update as JSON; 503 when the
+        reply could not be delivered (Telegram delivers the update again); 200 otherwise (also
+        for a redelivered update_id already answered, which is not handled again).
         """
         telegram = Blueprint("telegram_webhook", __name__)
 
@@ -268,26 +298,28 @@ class TelegramInput(InputChannel):
                 return response.text("not a Telegram update", status=400)
             if await self.dedup.seen(str(update_id)):
                 return response.text("already handled")
-            if incoming is not None:
-                await self._handle(update_id, incoming, on_new_message)
+            if incoming is not None and not await self._handle(update_id, incoming, on_new_message):
+                await self.dedup.forget(str(update_id))  # so that Telegram's redelivery is answered
+                return response.text("reply not delivered; deliver the update again", status=503)
             return response.text("ok")
 
         return telegram
 
     async def _handle(self, update_id: int, incoming: Incoming,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Answer a pressed button's query, then pass the text to Rasa; failures are logged, never raised."""
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> bool:
+        """Answer a pressed button's query, then pass the text to Rasa; whether the reply was delivered (or
+        refused for good by Telegram). Failures are logged, never raised."""
         text = incoming.text
+        output = TelegramOutput(self.bot, self.callback_data, incoming.chat_id)
         if incoming.callback_query_id is not None:
-            await call_bot(self.bot.answer_callback_query, callback_query_id=incoming.callback_query_id)
+            await output._call(self.bot.answer_callback_query, callback_query_id=incoming.callback_query_id)
             text = await self.callback_data.decode(text)
         if not text:
-            return
-        output = TelegramOutput(self.bot, self.callback_data, incoming.chat_id)
+            return True
         sender = privacy.channel_sender(self.name(), incoming.chat_id)
         if not await self.rate_limit.allow(sender, text):
             await output.send_text_message(incoming.chat_id, guard.too_many(text))
-            return
+            return True
         metadata: dict[str, Any] = {"channel": "telegram", "language_code": incoming.language_code}
         if incoming.user_id is not None:
             metadata.update(privacy.vouch(sender, str(update_id), incoming.user_id))
@@ -299,6 +331,11 @@ class TelegramInput(InputChannel):
             logger.exception("Telegram update %s: handling failed", update_id)
         if not output.sent:
             await output.send_text_message(incoming.chat_id, guard.apology(text))
+        if output.undelivered:
+            self.undelivered_replies += 1
+            logger.error("Telegram update %s for %s: %d replies not delivered (%d updates so far)",
+                         update_id, sender, output.undelivered, self.undelivered_replies)
+        return not output.undelivered
 
     def get_output_channel(self) -> TelegramOutput:
         """An output channel sending through this channel's bot (Rasa also uses it for proactive messages)."""

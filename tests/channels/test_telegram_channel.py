@@ -156,10 +156,8 @@ def test_a_429_is_retried_after_the_seconds_it_asks(server, fake_api, agent):
 @pytest.mark.parametrize("status, body", [
     (400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}),
     (403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}),
-    (500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}),
-    (502, {"not": "json from the bot api"}),
 ])
-def test_a_failing_send_is_logged_and_the_webhook_still_answers_200(server, fake_api, agent, status, body):
+def test_a_send_refused_for_good_is_logged_and_not_tried_again(server, fake_api, agent, status, body):
     chat = 1200 + status
     fake_api.fail("sendMessage", chat, status, body)
     assert post(server, telegram_update(chat, text="Hola")).status == 200
@@ -168,12 +166,40 @@ def test_a_failing_send_is_logged_and_the_webhook_still_answers_200(server, fake
     assert texts(fake_api, chat)[-1] == "echo: otra vez"
 
 
-def test_an_unreachable_bot_api_does_not_fail_the_webhook(background: BackgroundLoop, agent: StubAgent):
+@pytest.mark.parametrize("status, body", [
+    (500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}),
+    (502, {"not": "json from the bot api"}),
+    (503, {"ok": False, "error_code": 503, "description": "Service Unavailable"}),
+])
+def test_a_send_that_fails_for_a_while_is_tried_again_with_backoff(server, fake_api, agent, status, body):
+    chat = 1300 + status
+    fake_api.fail("sendMessage", chat, status, body)
+    fake_api.fail("sendMessage", chat, status, body)
+    assert post(server, telegram_update(chat, text="Hola")).status == 200
+    calls = fake_api.to(chat, "sendMessage")
+    assert [call.status for call in calls] == [status, status, 200]
+    assert calls[2].at - calls[1].at >= 0.9 and calls[1].at - calls[0].at >= 0.4  # 0.5 s, then 1 s
+    assert calls[2].params["text"] == "echo: Hola"
+
+
+def test_a_reply_that_could_not_be_delivered_is_answered_when_telegram_delivers_again(server, fake_api, agent):
+    down = {"ok": False, "error_code": 502, "description": "Bad Gateway"}
+    for _ in range(4):  # every try of the first delivery
+        fake_api.fail("sendMessage", 1014, 502, down)
+    update = telegram_update(1014, text="Hola")
+    assert post(server, update).status == 503  # nothing delivered: Telegram is asked to deliver it again
+    assert post(server, update).status == 200
+    assert [call.params["text"] for call in fake_api.to(1014, "sendMessage") if call.status == 200] == ["echo: Hola"]
+    assert post(server, update).status == 200  # answered now: a third delivery is not handled again
+    assert [m.text for m in agent.received("1014")] == ["Hola", "Hola"]
+
+
+def test_an_unreachable_bot_api_makes_the_webhook_ask_for_the_update_again(background: BackgroundLoop,
+                                                                            agent: StubAgent):
     channel = TelegramInput(TELEGRAM_TOKEN, TELEGRAM_SECRET, base_url=f"http://127.0.0.1:{closed_port()}/bot")
     url, _ = background.run(serve([channel], agent))
-    assert post(url, telegram_update(1014, text="Hola")).status == 200
-    assert post(url, callback_update(1014, "/greet", "cbq-1014")).status == 200
-    assert [m.text for m in agent.received("1014")] == ["Hola", "/greet"]
+    assert post(url, telegram_update(1091, text="Hola")).status == 503
+    assert channel.undelivered_replies == 1 and [m.text for m in agent.received("1091")] == ["Hola"]
 
 
 def test_an_agent_failure_still_answers_200(server, agent):
