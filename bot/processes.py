@@ -112,17 +112,19 @@ class Servers:
     `project` is the directory both run in (its config and actions), `model` the
     model to serve (default: the project's newest). Without `tracker_db` Rasa
     keeps conversations in memory; with it, in that SQLite file through
-    `tracker_type` (default: the project's own tracker store).
+    `tracker_type` (default: the project's own tracker store). `endpoints` adds
+    to the endpoints file (a lock store, say).
     """
 
     def __init__(self, tmp: Path, database_url: Optional[str], credentials: Optional[dict] = None,
                  tracker_db: Optional[Path] = None, *, project: Path = PROJECT_ROOT,
                  model: Optional[Path] = None, actions: bool = True,
-                 tracker_type: str = PROJECT_TRACKER_STORE) -> None:
+                 tracker_type: str = PROJECT_TRACKER_STORE, endpoints: Optional[dict] = None) -> None:
         self.tmp, self.database_url = tmp, database_url
         self.credentials = credentials or {"rest": None}
         self.tracker_db, self.tracker_type = tracker_db, tracker_type
         self.project, self.model, self.with_actions = project, model, actions
+        self.extra_endpoints = endpoints or {}
         self.actions_port, self.port = free_port(), free_port()
         self.processes: list[subprocess.Popen] = []
         self.env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", SANIC_HOST=HOST, TF_CPP_MIN_LOG_LEVEL="3")
@@ -151,7 +153,7 @@ class Servers:
         """
         credentials = self.tmp / "credentials.yml"
         credentials.write_text(yaml.safe_dump(self.credentials), "utf-8")
-        endpoints: dict = {}
+        endpoints: dict = dict(self.extra_endpoints)
         if self.with_actions:
             endpoints["action_endpoint"] = {"url": f"http://{HOST}:{self.actions_port}/webhook",
                                             "enable_selective_domain": True}

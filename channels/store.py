@@ -2,25 +2,30 @@
 
 In memory (bounded, per process) by default; in Redis when BOT_REDIS_URL is set,
 so that several servers share it. Keys hold message ids and pseudonyms
-(`bot.privacy.channel_sender`), never a phone number or chat id. Redis trouble is logged and never raised:
-the store then behaves as if it were empty, so messages are still answered.
+(`bot.privacy.channel_sender`), never a phone number or chat id.
+
+Redis is an accelerator, not a single point of failure: each call waits at most
+REDIS_TIMEOUT_S, and after a failure a circuit breaker (shared by every store of
+the process) leaves Redis alone for a while. Meanwhile each store works in this
+process's memory: dedup and rate limits hold per server, and replies go on.
 """
 
 from __future__ import annotations
 
-import logging
+import asyncio
 import os
 import time
 from collections import OrderedDict
-from typing import Optional, Protocol
+from typing import Any, Awaitable, Callable, Optional, Protocol
 
 import redis.asyncio
 from redis.exceptions import RedisError
 
-logger = logging.getLogger(__name__)
+from bot.circuit_breaker import CircuitBreaker
 
 REDIS_URL_ENV = "BOT_REDIS_URL"
-REDIS_TIMEOUT_S = 2.0
+REDIS_TIMEOUT_S = 0.25  # Redis answers in a millisecond; a Redis that does not must not hold a reply
+_BREAKERS: dict[str, CircuitBreaker] = {}
 
 
 class Store(Protocol):
@@ -95,58 +100,60 @@ class MemoryStore:
 
 
 class RedisStore:
-    """A Store in Redis under `prefix`, each key kept `ttl` seconds (SET NX EX / SET EX / GET)."""
+    """A Store in Redis under `prefix`, each key kept `ttl` seconds (SET NX EX / SET EX / GET / INCR / DEL).
 
-    def __init__(self, url: str, prefix: str, ttl: float) -> None:
+    While Redis fails (see the module's docstring), the same operations go to a memory store.
+    """
+
+    def __init__(self, url: str, prefix: str, ttl: float, max_items: int = 10_000) -> None:
         self.prefix, self.ttl = prefix, max(1, int(ttl))
         self._redis = redis.asyncio.Redis.from_url(url, socket_timeout=REDIS_TIMEOUT_S,
                                                    socket_connect_timeout=REDIS_TIMEOUT_S)
+        self._breaker = _BREAKERS.setdefault(url, CircuitBreaker("Redis"))
+        self._memory = MemoryStore(ttl, max_items)
 
     async def add(self, key: str, value: str) -> bool:
-        """Set `key` only if it is absent (or expired); True when it was set, or when Redis fails."""
-        try:
-            return bool(await self._redis.set(self.prefix + key, value, nx=True, ex=self.ttl))
-        except (RedisError, OSError) as error:
-            logger.warning("Redis SET NX failed (%s); treating %r as new", error, key)
-            return True
+        """Set `key` only if it is absent (or expired); True when it was set."""
+        return bool(await self._either(lambda: self._redis.set(self.prefix + key, value, nx=True, ex=self.ttl),
+                                       lambda: self._memory.add(key, value)))
 
     async def put(self, key: str, value: str) -> None:
-        """Set `key`, replacing any value, with a fresh expiry; a Redis failure is only logged."""
-        try:
-            await self._redis.set(self.prefix + key, value, ex=self.ttl)
-        except (RedisError, OSError) as error:
-            logger.warning("Redis SET failed (%s); %r not stored", error, key)
+        """Set `key`, replacing any value, with a fresh expiry."""
+        await self._either(lambda: self._redis.set(self.prefix + key, value, ex=self.ttl),
+                           lambda: self._memory.put(key, value))
 
     async def get(self, key: str) -> Optional[str]:
-        """The value of `key`, or None when absent, expired or Redis fails."""
-        try:
-            value = await self._redis.get(self.prefix + key)
-        except (RedisError, OSError) as error:
-            logger.warning("Redis GET failed (%s); %r taken as absent", error, key)
-            return None
-        return value.decode("utf-8") if value is not None else None
+        """The value of `key`, or None when absent or expired."""
+        value = await self._either(lambda: self._redis.get(self.prefix + key), lambda: self._memory.get(key))
+        return value.decode("utf-8") if isinstance(value, bytes) else value
 
     async def incr(self, key: str) -> int:
-        """Add one to the counter `key` (expiring `ttl` after its first count); 1 when Redis fails."""
-        try:
-            async with self._redis.pipeline(transaction=True) as pipe:
-                count, _ = await pipe.incr(self.prefix + key).expire(self.prefix + key, self.ttl, nx=True).execute()
-            return int(count)
-        except (RedisError, OSError) as error:
-            logger.warning("Redis INCR failed (%s); %r not counted", error, key)
-            return 1
+        """Add one to the counter `key` (expiring `ttl` after its first count); the new count."""
+        return int(await self._either(lambda: self._incr(key), lambda: self._memory.incr(key)))
 
     async def delete(self, key: str) -> None:
-        """Forget `key`; a Redis failure is logged (the key then expires on its own)."""
-        try:
-            await self._redis.delete(self.prefix + key)
-        except (RedisError, OSError) as error:
-            logger.warning("Redis DEL failed (%s); %r expires on its own", error, key)
+        """Forget `key` (in Redis and in the memory used while Redis failed)."""
+        await self._memory.delete(key)
+        await self._either(lambda: self._redis.delete(self.prefix + key), lambda: self._memory.delete(key))
+
+    async def _incr(self, key: str) -> int:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            count, _ = await pipe.incr(self.prefix + key).expire(self.prefix + key, self.ttl, nx=True).execute()
+        return int(count)
+
+    async def _either(self, in_redis: Callable[[], Awaitable[Any]], in_memory: Callable[[], Awaitable[Any]]) -> Any:
+        """`in_redis()` within REDIS_TIMEOUT_S, or `in_memory()` when Redis is failing or fails now."""
+        if not self._breaker.open:
+            try:
+                return await asyncio.wait_for(in_redis(), REDIS_TIMEOUT_S * 2)
+            except (RedisError, OSError, asyncio.TimeoutError) as error:
+                self._breaker.trip(error)
+        return await in_memory()
 
 
 def open_store(namespace: str, ttl: float, max_items: int) -> Store:
     """A Redis store under `bot:<namespace>:` when BOT_REDIS_URL is set, else a bounded memory store."""
     url = os.environ.get(REDIS_URL_ENV, "").strip()
     if url:
-        return RedisStore(url, f"bot:{namespace}:", ttl)
+        return RedisStore(url, f"bot:{namespace}:", ttl, max_items)
     return MemoryStore(ttl, max_items)

@@ -47,7 +47,7 @@ def cluster(tmp_path_factory) -> Iterator[list[str]]:
         "action_endpoint": {"url": f"http://{HOST}:{actions_port}/webhook", "enable_selective_domain": True},
         "tracker_store": {"type": "bot.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql",
                           "url": HOST, "port": 5432, "username": "postgres", "db": name},
-        "lock_store": {"type": "redis", "url": HOST, "port": 6379, "db": 1, "key_prefix": name.replace("_", "")},
+        "lock_store": {"type": "bot.lock_store.ResilientRedisLockStore", "url": HOST, "port": 6379, "db": 1, "key_prefix": name.replace("_", "")},
     }
     (tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
     (tmp / "credentials.yml").write_text(yaml.safe_dump({"rest": None}))

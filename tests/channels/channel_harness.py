@@ -84,6 +84,16 @@ def listening_socket() -> socket.socket:
     return sock
 
 
+def silent_port() -> tuple[socket.socket, int]:
+    """A loopback port that accepts connections (the kernel does) and never answers: a hung server.
+
+    Keep the socket (first of the pair) open for as long as the port must stay silent.
+    """
+    sock = listening_socket()
+    sock.listen(64)
+    return sock, sock.getsockname()[1]
+
+
 def closed_port() -> int:
     """A loopback port nothing listens on (connections are refused)."""
     with socket.socket() as sock:
