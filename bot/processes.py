@@ -113,7 +113,7 @@ class Servers:
     model to serve (default: the project's newest). Without `tracker_db` Rasa
     keeps conversations in memory; with it, in that SQLite file through
     `tracker_type` (default: the project's own tracker store). `endpoints` adds
-    to the endpoints file (a lock store, say).
+    to the endpoints file, or replaces its parts (a lock store, an action endpoint behind a proxy).
     """
 
     def __init__(self, tmp: Path, database_url: Optional[str], credentials: Optional[dict] = None,
@@ -153,12 +153,13 @@ class Servers:
         """
         credentials = self.tmp / "credentials.yml"
         credentials.write_text(yaml.safe_dump(self.credentials), "utf-8")
-        endpoints: dict = dict(self.extra_endpoints)
+        endpoints: dict = {}
         if self.with_actions:
             endpoints["action_endpoint"] = {"url": f"http://{HOST}:{self.actions_port}/webhook",
                                             "enable_selective_domain": True}
         if self.tracker_db:
             endpoints["tracker_store"] = {"type": self.tracker_type, "dialect": "sqlite", "db": str(self.tracker_db)}
+        endpoints.update(self.extra_endpoints)
         (self.tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints), "utf-8")
         try:
             if self.with_actions and not self.processes:

@@ -44,6 +44,11 @@ def too_many(text: str) -> str:
     return Texts(detect(text))("text_too_many")
 
 
+def late(text: str) -> str:
+    """The answer when the reply is not ready within the deadline (it follows), with the emergency lines."""
+    return Texts(detect(text))("text_late")
+
+
 def apology(text: str) -> str:
     """The answer when nothing else could be said, in the language of `text`."""
     return Texts(detect(text))("text_error")

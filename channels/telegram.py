@@ -3,10 +3,12 @@
 Credentials (Rasa credentials file, key `channels.telegram.TelegramInput`):
 access_token (the bot token), secret_token (checked against
 X-Telegram-Bot-Api-Secret-Token) and optional base_url (another Bot API
-server; the token is appended to it, as Telegram's own https://api.telegram.org/bot).
+server; the token is appended to it, as Telegram's own https://api.telegram.org/bot),
+optional reply_deadline_s (default 10: see `channels.deadline`).
 
 Each update is handled inside the request, so the replies have been sent when the
-webhook answers 200. A send that fails for a reason that may pass (network, timeout, 5xx,
+webhook answers 200, unless the reply takes longer than the deadline: then the user is
+told so (with the emergency lines), the webhook answers 200, and the reply follows. A send that fails for a reason that may pass (network, timeout, 5xx,
 429) is tried again with backoff; when a reply still could not be delivered, it is logged
 under the pseudonym and counted, the update is forgotten by dedup, and the webhook answers
 503, so Telegram delivers the update again and it is answered then. A definitive
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import binascii
 import hmac
 import json
@@ -41,7 +44,7 @@ from telegram.error import (BadRequest, ChatMigrated, Forbidden, InvalidToken, N
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import privacy
-from channels import guard, inbound
+from channels import deadline, guard, inbound
 from channels.buttons import CallbackData, payload_of, title_of
 from channels.dedup import Dedup
 from channels.splitting import TELEGRAM_LIMIT, split_text, utf16_length
@@ -260,9 +263,11 @@ class TelegramInput(InputChannel):
         if not credentials:
             cls.raise_missing_credentials_exception()
         return cls(credentials.get("access_token") or "", credentials.get("secret_token") or "",
-                   credentials.get("base_url") or None)
+                   credentials.get("base_url") or None,
+                   float(credentials.get("reply_deadline_s") or deadline.TELEGRAM_DEADLINE_S))
 
-    def __init__(self, access_token: str, secret_token: str, base_url: Optional[str] = None) -> None:
+    def __init__(self, access_token: str, secret_token: str, base_url: Optional[str] = None,
+                 reply_deadline_s: float = deadline.TELEGRAM_DEADLINE_S) -> None:
         if not access_token or not secret_token:
             raise ValueError("TelegramInput needs access_token and secret_token")
         self.bot = make_bot(access_token, base_url)
@@ -272,6 +277,8 @@ class TelegramInput(InputChannel):
         self.rate_limit = guard.RateLimit("telegram")
         privacy.on_forget(self.rate_limit.forget)
         self.undelivered_replies = 0  # updates whose reply could not be delivered, since start
+        self.deadline = deadline.Deadline(reply_deadline_s)
+        deadline.limit_action_calls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which handles the update before answering.
@@ -325,12 +332,18 @@ class TelegramInput(InputChannel):
             metadata.update(privacy.vouch(sender, str(update_id), incoming.user_id))
         message = UserMessage(text, output, sender, input_channel=self.name(),
                               message_id=str(update_id), metadata=metadata)
-        try:
-            await on_new_message(message)
-        except Exception:  # the agent failed: Telegram must still get its 200, or it redelivers forever
-            logger.exception("Telegram update %s: handling failed", update_id)
+        handling = self.deadline.start(on_new_message(message), f"Telegram update {update_id} from {sender}")
+        finish = functools.partial(self._finish, update_id, sender, output, text)
+        if await self.deadline.met(handling, finish):
+            return await finish()
+        if not output.sent:  # nothing yet: say so, with the emergency lines; the reply follows when ready
+            await output.send_text_message(incoming.chat_id, guard.late(text))
+        return not output.undelivered
+
+    async def _finish(self, update_id: int, sender: str, output: TelegramOutput, text: str) -> bool:
+        """After the handling: an apology when nothing was said; whether everything was delivered."""
         if not output.sent:
-            await output.send_text_message(incoming.chat_id, guard.apology(text))
+            await output.send_text_message(output.chat_id or "", guard.apology(text))
         if output.undelivered:
             self.undelivered_replies += 1
             logger.error("Telegram update %s for %s: %d replies not delivered (%d updates so far)",

@@ -6,7 +6,9 @@ public_url: the URL Twilio posts to, when it is not the one this server sees. Wi
 it, the URL is rebuilt from the request; X-Forwarded-Proto and X-Forwarded-Host are
 honoured only from the proxies in `trusted_proxies` (comma-separated addresses or
 networks; default: loopback, a proxy on the same machine), never from anyone else.
-Rasa sees the sender only as a pseudonym (`bot.privacy.channel_sender`).
+Rasa sees the sender only as a pseudonym (`bot.privacy.channel_sender`). Optional
+api_base_url (Twilio's REST API, for replies later than reply_deadline_s, default 10:
+see `channels.deadline` and `channels.twilio_api`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import ipaddress
 import logging
 import re
 import urllib.parse
+import xml.etree.ElementTree as ElementTree
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -25,10 +28,11 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import privacy
-from channels import guard, inbound
+from channels import deadline, guard, inbound
 from channels.buttons import ButtonMemory, numbered_list, payload_of
 from channels.dedup import Dedup
 from channels.splitting import WHATSAPP_LIMIT, split_text
+from channels.twilio_api import TwilioSender
 
 logger = logging.getLogger(__name__)
 
@@ -61,13 +65,19 @@ class WhatsAppInput(InputChannel):
             cls.raise_missing_credentials_exception()
         return cls(credentials.get("account_sid") or "", credentials.get("auth_token") or "",
                    credentials.get("whatsapp_number") or "", credentials.get("public_url") or None,
-                   credentials.get("trusted_proxies") or DEFAULT_TRUSTED_PROXIES)
+                   credentials.get("trusted_proxies") or DEFAULT_TRUSTED_PROXIES,
+                   credentials.get("api_base_url") or None,
+                   float(credentials.get("reply_deadline_s") or deadline.WHATSAPP_DEADLINE_S))
 
     def __init__(self, account_sid: str, auth_token: str, whatsapp_number: str,
-                 public_url: Optional[str] = None, trusted_proxies: str = DEFAULT_TRUSTED_PROXIES) -> None:
+                 public_url: Optional[str] = None, trusted_proxies: str = DEFAULT_TRUSTED_PROXIES,
+                 api_base_url: Optional[str] = None, reply_deadline_s: float = deadline.WHATSAPP_DEADLINE_S) -> None:
         if not auth_token:
             raise ValueError("WhatsAppInput needs auth_token to check X-Twilio-Signature")
         self.account_sid = account_sid
+        self.sender = TwilioSender(account_sid, auth_token, whatsapp_number, api_base_url)
+        self.deadline = deadline.Deadline(reply_deadline_s)
+        deadline.limit_action_calls()
         self.whatsapp_number = whatsapp_number
         self.public_url = public_url
         self.trusted_proxies = [ipaddress.ip_network(net.strip(), strict=False)
@@ -84,6 +94,8 @@ class WhatsAppInput(InputChannel):
 
         403: no valid signature; 400: the body is not a form with `From`; 200 otherwise,
         with an empty `<Response/>` for a redelivered MessageSid or a message with nothing to answer.
+        When the reply is not ready within the deadline, the TwiML holds a short apology with the
+        emergency lines, and the reply follows through Twilio's REST API when it is ready.
         """
         whatsapp = Blueprint("whatsapp_webhook", __name__)
 
@@ -120,17 +132,27 @@ class WhatsAppInput(InputChannel):
             message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
                                   input_channel=self.name(), message_id=sid,
                                   metadata={"channel": "whatsapp"})
-            try:
-                await on_new_message(message)
-            except Exception:  # the agent failed: answer with what it said so far, never a 500
-                logger.exception("WhatsApp message %s from %s: handling failed", sid, sender)
-            if not collector.messages:
-                collector.messages.append({"text": guard.apology(text)})
-            twiml, payloads = render(collector.messages)
+            handling = self.deadline.start(on_new_message(message), f"WhatsApp message {sid} from {sender}")
+            if not await self.deadline.met(handling, lambda: self._deliver_late(address, sender, text, collector)):
+                twiml = MessagingResponse()
+                twiml.message(guard.late(text))
+                return _twiml(twiml)
+            twiml, payloads = render(_or_apology(collector.messages, text))
             await self.buttons.remember(sender, payloads)
             return _twiml(twiml)
 
         return whatsapp
+
+    async def _deliver_late(self, address: str, sender: str, text: str, collector: CollectingOutputChannel) -> None:
+        """Send through Twilio's REST API the reply that came after the webhook answered."""
+        twiml, payloads = render(_or_apology(collector.messages, text))
+        await self.buttons.remember(sender, payloads)
+        for message in ElementTree.fromstring(str(twiml)).iter("Message"):
+            media = message.find("Media")
+            body = "".join(part for part in message.itertext() if media is None or part != media.text).strip()
+            if not await self.sender.send(address, body, media.text if media is not None else None):
+                logger.error("WhatsApp late reply to %s not delivered", sender)
+                return
 
     def signed_url(self, request: Request) -> str:
         """The URL Twilio signed: public_url if set, else this request's URL as the client saw it.
@@ -165,6 +187,11 @@ def parse_form(body: bytes) -> Optional[_FormFields]:
     except ValueError:  # UnicodeDecodeError is a ValueError
         return None
     return _FormFields(fields)
+
+
+def _or_apology(messages: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """Rasa's replies, or an apology when there are none (the agent failed): never silence."""
+    return messages or [{"text": guard.apology(text)}]
 
 
 def render(messages: list[dict[str, Any]]) -> tuple[MessagingResponse, list[str]]:
