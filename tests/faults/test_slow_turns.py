@@ -124,3 +124,25 @@ def test_a_late_telegram_answer_follows_the_note(slow: World):
 def test_a_prompt_answer_has_no_note(slow: World):
     twiml, took = slow.whatsapp(QUESTION, "whatsapp:+573005550002")
     assert "15-32" in twiml and "Sigo buscando" not in twiml
+
+
+def test_telegram_hanging_up_does_not_lose_the_reply(slow: World):
+    slow.proxy.delay = 5.0
+    body = json.dumps(telegram_update(3102, text=QUESTION)).encode()
+    with pytest.raises(OSError):  # the caller gives up after 1 s, as Telegram or a proxy may
+        post(f"{slow.servers.url}/webhooks/telegram/webhook", body,
+             {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, timeout=1)
+    assert wait_for(lambda: any("15-32" in text for text in slow.telegram_texts(3102)), 30)
+
+
+def test_whatsapp_hanging_up_does_not_lose_the_reply(slow: World):
+    slow.proxy.delay = 5.0
+    sender = "whatsapp:+573005550003"
+    url = f"{slow.servers.url}/webhooks/whatsapp/webhook"
+    form = twilio_form(QUESTION, sender)
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(url, form)
+    started = time.monotonic()
+    with pytest.raises(OSError):
+        post(url, urllib.parse.urlencode(form).encode(),
+             {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}, timeout=1)
+    assert wait_for(lambda: [m for m in slow.twilio.to(sender, started) if "15-32" in m.form.get("Body", "")], 30)
