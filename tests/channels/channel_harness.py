@@ -194,6 +194,15 @@ class Call:
         return [button for row in markup.get("inline_keyboard", []) for button in row]
 
 
+async def serve_aiohttp(app: web.Application) -> str:
+    """Serve an aiohttp app on a free loopback port; its base URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    sock = listening_socket()
+    await web.SockSite(runner, sock).start()
+    return f"http://{HOST}:{sock.getsockname()[1]}"
+
+
 class FakeBotApi:
     """A Bot API on loopback: answers /bot<token>/<method> plausibly, records each call, fails on request."""
 
@@ -206,11 +215,7 @@ class FakeBotApi:
     async def start(self) -> "FakeBotApi":
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        sock = listening_socket()
-        await web.SockSite(runner, sock).start()
-        self.url = f"http://{HOST}:{sock.getsockname()[1]}"
+        self.url = await serve_aiohttp(app)
         return self
 
     def fail(self, method: str, chat: Any, status: int, body: dict) -> None:

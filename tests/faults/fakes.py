@@ -7,9 +7,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Optional
 
+import aiohttp
 from aiohttp import ClientSession, web
 
-from tests.channels.channel_harness import HOST, listening_socket
+from tests.channels.channel_harness import serve_aiohttp
 
 
 class SlowProxy:
@@ -21,11 +22,7 @@ class SlowProxy:
     async def start(self) -> "SlowProxy":
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/{path:.*}", self._forward)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        sock = listening_socket()
-        await web.SockSite(runner, sock).start()
-        self.url = f"http://{HOST}:{sock.getsockname()[1]}"
+        self.url = await serve_aiohttp(app)
         return self
 
     async def _forward(self, request: web.Request) -> web.Response:
@@ -57,16 +54,10 @@ class FakeTwilioApi:
     async def start(self) -> "FakeTwilioApi":
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        sock = listening_socket()
-        await web.SockSite(runner, sock).start()
-        self.url = f"http://{HOST}:{sock.getsockname()[1]}"
+        self.url = await serve_aiohttp(app)
         return self
 
     async def _create(self, request: web.Request) -> web.Response:
-        import aiohttp
-
         form = dict(await request.post())
         auth = request.headers.get("Authorization", "")
         expected = aiohttp.BasicAuth(self.account_sid, self.auth_token).encode()
