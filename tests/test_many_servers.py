@@ -3,16 +3,21 @@
 Two `rasa run` processes on different ports share one action server, the
 tracker store and directory in PostgreSQL, and a Redis lock store; the turns
 of many concurrent conversations go alternately to both. Every message must be
-answered, and each conversation must hold every turn once, in order.
+answered, and each conversation must hold every turn once, in order. Then one
+server is killed mid-way through ten conversations: every turn is still answered,
+in context, by the other.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -26,11 +31,20 @@ from bot.processes import (HOST, PROJECT_ROOT, RASA, free_port, newest_model, po
 from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available, redis_available
 
 CONVERSATIONS = 10
+LOCK_LIFETIME_S = 20  # docs/deploy.md: a dead server's conversation locks are free again after this
+
+
+@dataclass
+class Cluster:
+    """The two Rasa servers' base URLs and processes."""
+
+    urls: list[str]
+    rasa: list[subprocess.Popen]
 TURNS = ["hola", "donde esta el centro?", "Quito", "y el horario?", "necesito un abogado en cucuta", "gracias"]
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory) -> Iterator[list[str]]:
+def cluster(tmp_path_factory) -> Iterator[Cluster]:
     if not (postgres_available() and redis_available()):
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379 are required on CI")
@@ -51,7 +65,8 @@ def cluster(tmp_path_factory) -> Iterator[list[str]]:
     }
     (tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
     (tmp / "credentials.yml").write_text(yaml.safe_dump({"rest": None}))
-    env = dict(os.environ, BOT_DATABASE_URL=directory_url, RASA_TELEMETRY_ENABLED="false", SANIC_HOST=HOST)
+    env = dict(os.environ, BOT_DATABASE_URL=directory_url, RASA_TELEMETRY_ENABLED="false", SANIC_HOST=HOST,
+               TICKET_LOCK_LIFETIME=str(LOCK_LIFETIME_S))
     processes = [_spawn(tmp / "actions.log", ["run", "actions", "--port", str(actions_port)], env)]
     ports = [free_port(), free_port()]
     for port in ports:
@@ -62,7 +77,7 @@ def cluster(tmp_path_factory) -> Iterator[list[str]]:
         for url in [f"http://{HOST}:{actions_port}/health"] + [f"http://{HOST}:{port}/status" for port in ports]:
             wait_until_ready(url, processes, lambda: "\n".join(
                 path.read_text("utf-8", "replace")[-2000:] for path in tmp.glob("*.log")), timeout=240)
-        yield [f"http://{HOST}:{port}" for port in ports]
+        yield Cluster([f"http://{HOST}:{port}" for port in ports], processes[1:])
     finally:
         for process in processes:
             stop_group(process)
@@ -94,12 +109,12 @@ def converse(servers: list[str], sender: str) -> list[list[dict]]:
 def test_concurrent_conversations_across_two_servers(cluster):
     senders = [f"whatsapp:+57300{index:07d}" for index in range(CONVERSATIONS)]
     with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
-        results = dict(zip(senders, pool.map(lambda sender: converse(cluster, sender), senders)))
+        results = dict(zip(senders, pool.map(lambda sender: converse(cluster.urls, sender), senders)))
     for sender, replies in results.items():
         assert all(reply and any(message.get("text") for message in reply) for reply in replies), sender
         assert "N45-12" in "\n".join(message.get("text", "") for message in replies[2])   # the form got Quito
         assert "09:00-13:00" in "\n".join(message.get("text", "") for message in replies[3])  # it remembered
-        status, body = _get(f"{cluster[0]}/conversations/{sender}/tracker")
+        status, body = _get(f"{cluster.urls[0]}/conversations/{sender}/tracker")
         events = json.loads(body)["events"]
         said = [event["text"] for event in events if event["event"] == "user"]
         assert said == TURNS, (sender, said)
@@ -111,3 +126,37 @@ def _get(url: str) -> tuple[int, bytes]:
     import urllib.request
     with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(url, timeout=30) as reply:
         return reply.status, reply.read()
+
+
+def test_killing_one_server_mid_conversations_loses_no_message(cluster):
+    """Ten conversations; one server is killed (SIGKILL) mid-way; what it was handling, or is sent to it
+    afterwards, is retried on the other, as a load balancer does: every turn is answered, in context."""
+    senders = [f"whatsapp:+57301{index:07d}" for index in range(CONVERSATIONS)]
+    with ThreadPoolExecutor(max_workers=CONVERSATIONS + 1) as pool:
+        running = [pool.submit(converse_with_failover, cluster.urls, sender) for sender in senders]
+        time.sleep(2.0)
+        os.killpg(cluster.rasa[0].pid, signal.SIGKILL)
+        results = dict(zip(senders, (future.result() for future in running)))
+    for sender, replies in results.items():
+        assert all(replies), (sender, replies)
+        assert "N45-12" in "\n".join(message.get("text", "") for message in replies[2])   # the form got Quito
+        assert "09:00-13:00" in "\n".join(message.get("text", "") for message in replies[3])  # it remembered
+
+
+def converse_with_failover(servers: list[str], sender: str) -> list[list[dict]]:
+    """Play every turn, alternating servers; a turn whose server does not answer is sent to the other."""
+    replies = []
+    for number, turn in enumerate(TURNS):
+        answer: list[dict] = []
+        for url in (servers[number % 2], servers[(number + 1) % 2]):
+            try:
+                status, body = post(f"{url}/webhooks/rest/webhook",
+                                    json.dumps({"sender": sender, "message": turn}).encode(),
+                                    {"Content-Type": "application/json"}, timeout=LOCK_LIFETIME_S * 4)
+            except OSError:  # refused, or the connection died with the server
+                continue
+            answer = json.loads(body) if status == 200 else []
+            if answer:
+                break
+        replies.append(answer)
+    return replies
