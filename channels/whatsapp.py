@@ -17,7 +17,6 @@ import ipaddress
 import logging
 import re
 import urllib.parse
-import xml.etree.ElementTree as ElementTree
 from typing import Any, Awaitable, Callable, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -145,12 +144,10 @@ class WhatsAppInput(InputChannel):
 
     async def _deliver_late(self, address: str, sender: str, text: str, collector: CollectingOutputChannel) -> None:
         """Send through Twilio's REST API the reply that came after the webhook answered."""
-        twiml, payloads = render(_or_apology(collector.messages, text))
+        pieces, payloads = outgoing(_or_apology(collector.messages, text))
         await self.buttons.remember(sender, payloads)
-        for message in ElementTree.fromstring(str(twiml)).iter("Message"):
-            media = message.find("Media")
-            body = "".join(part for part in message.itertext() if media is None or part != media.text).strip()
-            if not await self.sender.send(address, body, media.text if media is not None else None):
+        for body, media in pieces:
+            if not await self.sender.send(address, body, media):
                 logger.error("WhatsApp late reply to %s not delivered", sender)
                 return
 
@@ -194,23 +191,37 @@ def _or_apology(messages: list[dict[str, Any]], text: str) -> list[dict[str, Any
     return messages or [{"text": guard.apology(text)}]
 
 
-def render(messages: list[dict[str, Any]]) -> tuple[MessagingResponse, list[str]]:
-    """Rasa's collected replies as TwiML, and the payloads of the buttons shown (numbered across the reply).
+def outgoing(messages: list[dict[str, Any]]) -> tuple[list[tuple[str, Optional[str]]], list[str]]:
+    """Rasa's collected replies as WhatsApp messages (body, media URL), and the payloads of the buttons shown
+    (numbered across the reply).
 
-    Each `<Message>` holds at most WHATSAPP_LIMIT characters; buttons are listed
-    as "1. Title" lines after their text; an image is a `<Message>` with `<Media>`.
+    Each body holds at most WHATSAPP_LIMIT UTF-16 units; buttons are listed as "1. Title" lines
+    after their text; an image is a message of its own with no body.
     """
-    twiml, payloads = MessagingResponse(), []
+    pieces: list[tuple[str, Optional[str]]] = []
+    payloads: list[str] = []
     for message in messages:
         text = message.get("text") or ""
         buttons = message.get("buttons") or []
         if buttons:
             text = f"{text}\n\n{numbered_list(buttons, len(payloads) + 1)}"
             payloads += [payload_of(button) for button in buttons]
-        for piece in split_text(_NOT_XML.sub("", text), WHATSAPP_LIMIT):
-            twiml.message(piece)
+        pieces += [(piece, None) for piece in split_text(_NOT_XML.sub("", text), WHATSAPP_LIMIT)]
         if message.get("image"):
-            twiml.message().media(str(message["image"]))
+            pieces.append(("", str(message["image"])))
+    return pieces, payloads
+
+
+def render(messages: list[dict[str, Any]]) -> tuple[MessagingResponse, list[str]]:
+    """Rasa's collected replies as TwiML (a `<Message>` for each of `outgoing`'s messages, an image as
+    `<Media>`), and the payloads of the buttons shown."""
+    pieces, payloads = outgoing(messages)
+    twiml = MessagingResponse()
+    for body, media in pieces:
+        if media:
+            twiml.message().media(media)
+        else:
+            twiml.message(body)
     return twiml, payloads
 
 
