@@ -12,7 +12,6 @@ import urllib.request
 from pathlib import Path
 from typing import Optional, Sequence
 
-import yaml
 from sqlalchemy import func, select
 
 from bot import analytics, conversations, db, launch, loader, report, settings, staff
@@ -193,12 +192,10 @@ def wait_for(args: argparse.Namespace) -> int:
 
 def credentials(args: argparse.Namespace) -> int:
     """Write var/credentials.yml (0600) with the environment's secrets, keeping the channels that are on."""
-    found = launch.channels(yaml.safe_load(Path(args.source).read_text("utf-8")) or {}, os.environ)
-    print(launch.describe(found), file=sys.stderr)
-    if found.partial:
-        print("not written: a channel is half-configured (see above)", file=sys.stderr)
+    _, written = launch.write_credentials(Path(args.source), os.environ)
+    if written is None:
         return 2
-    print(launch.write_credentials(found, settings.PROJECT_ROOT / "var" / "credentials.yml"))
+    print(written)
     return 0
 
 

@@ -50,8 +50,7 @@ def channels(template: Mapping, env: Mapping[str, str]) -> Channels:
             result.partial[channel] = ["never in production: use channels.rest.RestInput with BOT_REST_TOKEN"]
             continue
         options = options or {}
-        needed = {key: _VARIABLE.findall(str(value)) for key, value in options.items() if key not in OPTIONAL}
-        names = [name for names in needed.values() for name in names]
+        names = [name for key, value in options.items() if key not in OPTIONAL for name in _VARIABLE.findall(str(value))]
         missing = [name for name in names if not env.get(name)]
         if not missing:
             filled = {key: _VARIABLE.sub(lambda m: env.get(m[1], ""), str(value)) for key, value in options.items()}
@@ -63,9 +62,15 @@ def channels(template: Mapping, env: Mapping[str, str]) -> Channels:
     return result
 
 
-def write_credentials(found: Channels, out: Path) -> Path:
-    """Write the credentials of the channels that are on to `out`, 0600."""
-    return write_secret(out, yaml.safe_dump(found.on, sort_keys=False))
+def write_credentials(source: Path, env: Mapping[str, str]) -> tuple[Channels, Optional[Path]]:
+    """Sort the channels of the credentials template `source` by `env`, say which are on (on stderr), and write
+    var/credentials.yml (0600) with those; no file (None) when a channel is half-configured."""
+    found = channels(yaml.safe_load(source.read_text("utf-8")) or {}, env)
+    print(describe(found), file=sys.stderr)
+    if found.partial:
+        print("a channel is half-configured (see above)", file=sys.stderr)
+        return found, None
+    return found, write_secret(VAR / "credentials.yml", yaml.safe_dump(found.on, sort_keys=False))
 
 
 def describe(found: Channels) -> str:
@@ -114,16 +119,13 @@ def plan(env: Mapping[str, str], credentials: Path, endpoints: Path, port: int, 
 def run(args) -> int:
     """Start both servers as `make run` does and wait until one stops (then stop the other); the exit status."""
     env = dict(os.environ)
-    template = yaml.safe_load(Path(args.source).read_text("utf-8")) or {}
-    found = channels(template, env)
-    print(describe(found), file=sys.stderr)
-    if found.partial:
-        print("refusing to start: a channel is half-configured (see above)", file=sys.stderr)
+    found, credentials = write_credentials(Path(args.source), env)
+    if credentials is None:
+        print("refusing to start (see above)", file=sys.stderr)
         return 2
     if not found.on:
         print("refusing to start: no channel is on (see above)", file=sys.stderr)
         return 2
-    credentials = write_credentials(found, VAR / "credentials.yml")
     steps = plan(env, credentials, Path(args.endpoints), args.port, args.actions_port, args.interface, args.model)
     processes = [subprocess.Popen(steps.actions, env=steps.actions_env, cwd=settings.PROJECT_ROOT)]
     try:

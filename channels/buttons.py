@@ -53,7 +53,7 @@ class ButtonMemory:
         if payloads:
             await self._store.put(sender_id, json.dumps(payloads))
         else:
-            await self._store.delete(sender_id)
+            await self.forget(sender_id)
 
     async def forget(self, sender_id: str) -> None:
         """Forget everything remembered for `sender_id`."""

@@ -8,8 +8,9 @@ optional reply_deadline_s (default 10: see `channels.deadline`).
 
 Each update is handled inside the request, so the replies have been sent when the
 webhook answers 200, unless the reply takes longer than the deadline: then the user is
-told so (with the emergency lines), the webhook answers 200, and the reply follows. A send that fails for a reason that may pass (network, timeout, 5xx,
-429) is tried again with backoff; when a reply still could not be delivered, it is logged
+told so (with the emergency lines), the webhook answers 200, and the reply follows.
+A send that fails for a reason that may pass (network, timeout, 5xx, 429) is tried
+again with backoff; when a reply still could not be delivered, it is logged
 under the pseudonym and counted, the update is forgotten by dedup, and the webhook answers
 503, so Telegram delivers the update again and it is answered then. A definitive
 refusal (chat not found, bot blocked) is logged, and the update counts as handled.
