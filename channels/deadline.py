@@ -18,12 +18,14 @@ import logging
 from typing import Any, Awaitable, Callable
 
 import rasa
+from sanic import Blueprint
 
 logger = logging.getLogger(__name__)
 
 WHATSAPP_DEADLINE_S = 10.0  # Twilio gives up after 15 s
 TELEGRAM_DEADLINE_S = 10.0
 ACTION_TIMEOUT_S = 8.0
+DRAIN_S = 20.0  # how long a stopping server waits for the replies under way (SIGTERM; SIGKILL cannot wait)
 
 FollowUp = Callable[[], Awaitable[Any]]
 
@@ -39,17 +41,35 @@ class Deadline:
         """Run `handling` in a task of its own (its failure is logged under `what`, never raised)."""
         return self._keep(_logged(handling, what))
 
+    async def within(self, task: asyncio.Future) -> bool:
+        """Whether `task` ends within the deadline (waiting at most that long; the task goes on regardless)."""
+        done, _ = await asyncio.wait({task}, timeout=self.seconds)
+        return bool(done)
+
     async def met(self, task: asyncio.Future, late: FollowUp) -> bool:
         """Whether `task` ended within the deadline. When it did not, or the caller hung up meanwhile,
         `late()` runs once it has ended."""
         try:
-            done, _ = await asyncio.wait({task}, timeout=self.seconds)
+            done = await self.within(task)
         except asyncio.CancelledError:  # the caller hung up: the reply can only go the late way
             self._keep(_after(task, late))
             raise
         if not done:
             self._keep(_after(task, late))
-        return bool(done)
+        return done
+
+    async def drain(self, timeout: float) -> int:
+        """Wait, at most `timeout` seconds, until every handling started (and its follow-up) has ended; how many
+        are still running. A server that stops calls it first, so that a restart loses no reply under way."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._running:
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                break
+            await asyncio.wait(set(self._running), timeout=left)
+        if self._running:
+            logger.error("Stopping with %d replies still under way", len(self._running))
+        return len(self._running)
 
     def _keep(self, coroutine: Awaitable[Any]) -> asyncio.Future:
         task = asyncio.ensure_future(coroutine)
@@ -78,3 +98,11 @@ def limit_action_calls(seconds: float = ACTION_TIMEOUT_S) -> None:
         logger.warning("Rasa %s: the action call timeout was not shortened (checked for 3.6)", rasa.__version__)
         return
     action.DEFAULT_REQUEST_TIMEOUT = min(action.DEFAULT_REQUEST_TIMEOUT, seconds)
+
+
+def drain_on_stop(blueprint: Blueprint, deadline: Deadline, timeout: float = DRAIN_S) -> None:
+    """Make the server that serves `blueprint` wait, when asked to stop, for the handlings `deadline` keeps."""
+
+    @blueprint.listener("before_server_stop")
+    async def drain(*_: Any) -> None:
+        await deadline.drain(timeout)

@@ -6,14 +6,15 @@ X-Telegram-Bot-Api-Secret-Token) and optional base_url (another Bot API
 server; the token is appended to it, as Telegram's own https://api.telegram.org/bot),
 optional reply_deadline_s (default 10: see `channels.deadline`).
 
-Each update is handled inside the request, so the replies have been sent when the
-webhook answers 200, unless the reply takes longer than the deadline: then the user is
-told so (with the emergency lines), the webhook answers 200, and the reply follows.
-A send that fails for a reason that may pass (network, timeout, 5xx, 429) is tried
-again with backoff; when a reply still could not be delivered, it is logged
-under the pseudonym and counted, the update is forgotten by dedup, and the webhook answers
-503, so Telegram delivers the update again and it is answered then. A definitive
-refusal (chat not found, bot blocked) is logged, and the update counts as handled.
+The webhook answers 200 as soon as the update is checked and claimed, and the update is
+handled in a task of its own, which nothing the caller does can cancel (a server asked to
+stop waits for it, `channels.deadline.Deadline.drain`). When the reply takes longer than
+the deadline, the user is told so (with the emergency lines), and the reply follows.
+A send that fails for a reason that may pass (network, timeout, 5xx, 429 after its
+retry_after) is tried again with backoff. An update counts as handled only when its reply
+was delivered, or refused for good by Telegram (chat not found, bot blocked); when it could
+not be delivered, that is logged under the pseudonym and counted (GET /webhooks/telegram/
+shows the count), and the update's claim is released, so a redelivery of it is answered.
 
 Rasa knows the chat only by a pseudonym (`bot.privacy.channel_sender`); the message's
 metadata vouches for its Telegram user (`bot.privacy.vouch`), which is how actions
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import functools
 import binascii
 import hmac
 import json
@@ -57,7 +57,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 CAPTION_LIMIT = 1024  # UTF-16 code units in a photo caption
 SEND_TRIES = 4
 BACKOFF_S = 0.5  # then 1 and 2 seconds
-MAX_RETRY_WAIT_S = 30.0  # a longer flood wait is not waited for inside a webhook request
+MAX_RETRY_WAIT_S = 30.0  # a longer flood wait would hold the reply past any use
 BUTTONS_ONLY_TEXT = "👇"  # Telegram needs some text above a keyboard
 
 T = TypeVar("T")
@@ -282,17 +282,17 @@ class TelegramInput(InputChannel):
         deadline.limit_action_calls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """GET / (health) and POST /webhook, which handles the update before answering.
+        """GET / (health, with the count of undelivered replies) and POST /webhook, which acknowledges an update
+        at once and handles it in the background.
 
-        403: missing or wrong secret header; 400: not a Telegram Update as JSON; 503 when the
-        reply could not be delivered (Telegram delivers the update again); 200 otherwise (also
-        for a redelivered update_id already answered, which is not handled again).
+        403: missing or wrong secret header; 400: not a Telegram Update as JSON; 200 otherwise (also for
+        an update already handled or being handled, which is not handled again).
         """
         telegram = Blueprint("telegram_webhook", __name__)
 
         @telegram.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return response.json({"status": "ok", "undelivered_replies": self.undelivered_replies})
 
         @telegram.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
@@ -304,52 +304,55 @@ class TelegramInput(InputChannel):
             except ValueError as error:
                 logger.info("Telegram webhook: rejected body: %s", error)
                 return response.text("not a Telegram update", status=400)
-            if await self.dedup.seen(str(update_id)):
+            if incoming is None:
+                return response.text("nothing to answer")
+            if not await self.dedup.claim(str(update_id)):
                 return response.text("already handled")
-            if incoming is not None and not await self._handle(update_id, incoming, on_new_message):
-                await self.dedup.forget(str(update_id))  # so that Telegram's redelivery is answered
-                return response.text("reply not delivered; deliver the update again", status=503)
+            self.deadline.start(self._handle(update_id, incoming, on_new_message), f"Telegram update {update_id}")
             return response.text("ok")
 
+        deadline.drain_on_stop(telegram, self.deadline)
         return telegram
 
     async def _handle(self, update_id: int, incoming: Incoming,
-                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> bool:
-        """Answer a pressed button's query, then pass the text to Rasa; whether the reply was delivered (or
-        refused for good by Telegram). Failures are logged, never raised."""
-        text = incoming.text
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Answer the update; then record it as handled, or, when its reply could not be delivered, count
+        that and release the update, so that a redelivery is answered."""
         output = TelegramOutput(self.bot, self.callback_data, incoming.chat_id)
+        sender = privacy.channel_sender(self.name(), incoming.chat_id)
+        await self._answer(update_id, incoming, sender, output, on_new_message)
+        if not output.undelivered:
+            await self.dedup.handled(str(update_id))
+            return
+        self.undelivered_replies += 1
+        logger.error("Telegram update %s for %s: %d replies not delivered (%d updates so far)",
+                     update_id, sender, output.undelivered, self.undelivered_replies)
+        await self.dedup.release(str(update_id))
+
+    async def _answer(self, update_id: int, incoming: Incoming, sender: str, output: TelegramOutput,
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Answer a pressed button's query, then pass the text to Rasa: a note with the emergency lines when
+        nothing was said within the deadline, the reply when it comes, an apology when there is none."""
+        text = incoming.text
         if incoming.callback_query_id is not None:
             await output._call(self.bot.answer_callback_query, callback_query_id=incoming.callback_query_id)
             text = await self.callback_data.decode(text)
         if not text:
-            return True
-        sender = privacy.channel_sender(self.name(), incoming.chat_id)
+            return
         if not await self.rate_limit.allow(sender, text):
             await output.send_text_message(incoming.chat_id, guard.too_many(text))
-            return True
+            return
         metadata: dict[str, Any] = {"channel": "telegram", "language_code": incoming.language_code}
         if incoming.user_id is not None:
             metadata.update(privacy.vouch(sender, str(update_id), incoming.user_id))
         message = UserMessage(text, output, sender, input_channel=self.name(),
                               message_id=str(update_id), metadata=metadata)
         handling = self.deadline.start(on_new_message(message), f"Telegram update {update_id} from {sender}")
-        finish = functools.partial(self._finish, update_id, sender, output, text)
-        if await self.deadline.met(handling, finish):
-            return await finish()
-        if not output.sent:  # nothing yet: say so, with the emergency lines; the reply follows when ready
+        if not await self.deadline.within(handling) and not output.sent:
             await output.send_text_message(incoming.chat_id, guard.late(text))
-        return not output.undelivered
-
-    async def _finish(self, update_id: int, sender: str, output: TelegramOutput, text: str) -> bool:
-        """After the handling: an apology when nothing was said; whether everything was delivered."""
+        await handling
         if not output.sent:
-            await output.send_text_message(output.chat_id or "", guard.apology(text))
-        if output.undelivered:
-            self.undelivered_replies += 1
-            logger.error("Telegram update %s for %s: %d replies not delivered (%d updates so far)",
-                         update_id, sender, output.undelivered, self.undelivered_replies)
-        return not output.undelivered
+            await output.send_text_message(incoming.chat_id, guard.apology(text))
 
     def get_output_channel(self) -> TelegramOutput:
         """An output channel sending through this channel's bot (Rasa also uses it for proactive messages)."""

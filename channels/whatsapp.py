@@ -118,29 +118,37 @@ class WhatsAppInput(InputChannel):
                 return response.text("no From", status=400)
             sender = privacy.channel_sender(self.name(), address)  # the phone number goes no further
             sid = form.get("MessageSid") or form.get("SmsMessageSid")
-            if sid and await self.dedup.seen(sid):
+            if sid and not await self.dedup.claim(sid):
                 return _twiml(MessagingResponse())
-            text = inbound.from_twilio(form)
-            if text is None:
-                return _twiml(MessagingResponse())
-            if not await self.rate_limit.allow(sender, text):
-                twiml = MessagingResponse()
-                twiml.message(guard.too_many(text))
-                return _twiml(twiml)
-            collector = CollectingOutputChannel()
-            message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
-                                  input_channel=self.name(), message_id=sid,
-                                  metadata={"channel": "whatsapp"})
-            handling = self.deadline.start(on_new_message(message), f"WhatsApp message {sid} from {sender}")
-            if not await self.deadline.met(handling, lambda: self._deliver_late(address, sender, text, collector)):
-                twiml = MessagingResponse()
-                twiml.message(guard.late(text))
-                return _twiml(twiml)
-            twiml, payloads = render(_or_apology(collector.messages, text))
-            await self.buttons.remember(sender, payloads)
+            twiml = await self._answer(address, sender, sid, form, on_new_message)
+            if sid:
+                await self.dedup.handled(sid)
             return _twiml(twiml)
 
+        deadline.drain_on_stop(whatsapp, self.deadline)
         return whatsapp
+
+    async def _answer(self, address: str, sender: str, sid: Optional[str], form: dict[str, str],
+                      on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> MessagingResponse:
+        """The TwiML answering one message: the reply, a note that it follows (past the deadline), the
+        answer to a flood, or nothing (a message with nothing to answer)."""
+        twiml = MessagingResponse()
+        text = inbound.from_twilio(form)
+        if text is None:
+            return twiml
+        if not await self.rate_limit.allow(sender, text):
+            twiml.message(guard.too_many(text))
+            return twiml
+        collector = CollectingOutputChannel()
+        message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
+                              input_channel=self.name(), message_id=sid, metadata={"channel": "whatsapp"})
+        handling = self.deadline.start(on_new_message(message), f"WhatsApp message {sid} from {sender}")
+        if not await self.deadline.met(handling, lambda: self._deliver_late(address, sender, text, collector)):
+            twiml.message(guard.late(text))
+            return twiml
+        twiml, payloads = render(_or_apology(collector.messages, text))
+        await self.buttons.remember(sender, payloads)
+        return twiml
 
     async def _deliver_late(self, address: str, sender: str, text: str, collector: CollectingOutputChannel) -> None:
         """Send through Twilio's REST API the reply that came after the webhook answered."""

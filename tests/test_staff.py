@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from typing import Iterator
@@ -12,9 +11,8 @@ from sqlalchemy import select
 
 from bot import db, loader, staff
 from bot.models import Change, Centre, Event
-from bot.processes import post
 from tests.channels.channel_harness import (TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN,
-                                            BackgroundLoop, FakeBotApi, signed_whatsapp, telegram_update)
+                                            BackgroundLoop, FakeBotApi, signed_whatsapp, telegram_turn)
 from tests.conftest import FIXTURE, HERE
 from tests.servers import Servers
 
@@ -46,11 +44,7 @@ def world(tmp_path_factory) -> Iterator[tuple[Servers, FakeBotApi]]:
 def telegram(world, user: int, text: str) -> list:
     """Send `text` from Telegram user `user`; the Bot API calls it caused."""
     servers, fake = world
-    before = len(fake.calls)
-    status, _ = post(f"{servers.url}/webhooks/telegram/webhook", json.dumps(telegram_update(user, text=text)).encode(),
-                     {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
-    assert status == 200
-    return [call for call in fake.calls[before:] if call.chat == str(user)]
+    return telegram_turn(servers.url, fake, user, text, TELEGRAM_SECRET)
 
 
 def said(calls: list) -> str:

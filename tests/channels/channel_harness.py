@@ -25,9 +25,11 @@ from types import SimpleNamespace
 from typing import Any, Awaitable, Optional, TypeVar
 
 from aiohttp import web
+from bot.bench.stand_ins import serve_aiohttp
 from bot.privacy import channel_sender
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from sanic import Sanic
+from sanic.response import HTTPResponse, text
 from twilio.request_validator import RequestValidator
 
 HOST = "127.0.0.1"
@@ -35,6 +37,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
 TOO_MANY_REQUESTS = {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                      "parameters": {"retry_after": 1}}
+SETTLE_PATH = "/test/settle"
+SLOW_S = 1.5  # how long the stub agent takes to answer "slow"
 LONG_PAYLOAD = '/inform{"city": "' + "Cúcuta " * 12 + '"}'
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 T = TypeVar("T")
@@ -110,7 +114,7 @@ class StubAgent:
     """Records every UserMessage and answers it through `message.output_channel`, like Rasa's agent.
 
     The reply depends on the text: "buttons", "long", "image", "chart",
-    "chart64", "crash" and "silent" are special; anything else is echoed.
+    "chart64", "crash" and "silent" are special, "slow" is echoed after SLOW_S; anything else is echoed at once.
     """
 
     chart_path: str
@@ -123,6 +127,8 @@ class StubAgent:
 
     async def __call__(self, message: UserMessage) -> None:
         self.messages.append(message)
+        if message.text == "slow":
+            await asyncio.sleep(SLOW_S)
         for reply in self.replies(message.text or ""):
             await message.output_channel.send_response(message.sender_id, reply)
 
@@ -160,6 +166,14 @@ async def serve(channels: list[InputChannel], agent: StubAgent) -> tuple[str, Sa
     app = Sanic(f"channels_test_{uuid.uuid4().hex}")
     app.ctx.agent = SimpleNamespace(handle_message=agent)
     register(channels, app, route="/webhooks/")
+
+    @app.route(SETTLE_PATH, methods=["POST"])
+    async def settle_all(_: Any) -> HTTPResponse:  # the tests' way to wait for background handling
+        for channel in channels:
+            if hasattr(channel, "deadline"):
+                await channel.deadline.drain(30)
+        return text("settled")
+
     sock = listening_socket()
     server = await app.create_server(sock=sock, access_log=False, return_asyncio_server=True)
     await server.startup()
@@ -192,15 +206,6 @@ class Call:
         if isinstance(markup, str):
             markup = json.loads(markup)
         return [button for row in markup.get("inline_keyboard", []) for button in row]
-
-
-async def serve_aiohttp(app: web.Application) -> str:
-    """Serve an aiohttp app on a free loopback port; its base URL."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    sock = listening_socket()
-    await web.SockSite(runner, sock).start()
-    return f"http://{HOST}:{sock.getsockname()[1]}"
 
 
 class FakeBotApi:
@@ -275,6 +280,28 @@ async def _parameters(request: web.Request) -> tuple[dict, dict]:
                 files[key] = {"filename": value.filename, "size": len(data), "png": data.startswith(PNG[:8])}
                 params[key] = f"<file {value.filename}>"
     return params, files
+
+
+def settle(server: str) -> None:
+    """Wait until every message the channels of `server` (a `serve` URL) acknowledged has been handled."""
+    assert http(server + SETTLE_PATH, b"").status == 200
+
+
+def telegram_turn(url: str, fake: FakeBotApi, user: int, text: str, secret: str,
+                  quiet: float = 0.5, timeout: float = 30) -> list[Call]:
+    """Post `text` from Telegram user `user` to the Rasa server at `url`, whose webhook answers at once; the Bot
+    API calls to the user's chat that followed, until none came for `quiet` seconds (at most `timeout`)."""
+    before = len(fake.calls)
+    response = http(f"{url}/webhooks/telegram/webhook", json.dumps(telegram_update(user, text=text)).encode(),
+                    {"Content-Type": "application/json", SECRET_HEADER: secret})
+    assert response.status == 200, response.text
+    give_up = time.monotonic() + timeout
+    while time.monotonic() < give_up:
+        calls = [call for call in fake.calls[before:] if call.chat == str(user)]
+        if calls and time.monotonic() - calls[-1].at >= quiet:
+            return calls
+        time.sleep(0.05)
+    return [call for call in fake.calls[before:] if call.chat == str(user)]
 
 
 # --------------------------------------------------------------------------

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from typing import Optional, Union
 
 import pytest
 from channel_harness import (LONG_PAYLOAD, SECRET_HEADER, TELEGRAM_SECRET, TELEGRAM_TOKEN, TOO_MANY_REQUESTS,
                              BackgroundLoop, FakeBotApi, Response, StubAgent, callback_update, closed_port, http,
-                             long_text, serve, telegram_update)
+                             long_text, serve, settle, telegram_update, SLOW_S)
 
-from bot.privacy import staff_user, vouched_user
+from bot.privacy import channel_sender, staff_user, vouched_user
 from channels.setup_webhook import ALLOWED_UPDATES, set_webhook
 from channels.guard import RATE_LIMIT
 from channels.splitting import utf16_length
@@ -34,7 +36,9 @@ def post(server: str, update: Union[dict, bytes], secret: Optional[str] = TELEGR
     headers = {"Content-Type": "application/json"}
     if secret is not None:
         headers[SECRET_HEADER] = secret
-    return http(server + path, body, headers)
+    response = http(server + path, body, headers)
+    settle(server)  # the webhook answers at once; the update is handled in the background
+    return response
 
 
 def texts(fake_api: FakeBotApi, chat: int) -> list[str]:
@@ -187,19 +191,34 @@ def test_a_reply_that_could_not_be_delivered_is_answered_when_telegram_delivers_
     for _ in range(4):  # every try of the first delivery
         fake_api.fail("sendMessage", 1014, 502, down)
     update = telegram_update(1014, text="Hola")
-    assert post(server, update).status == 503  # nothing delivered: Telegram is asked to deliver it again
     assert post(server, update).status == 200
+    assert not [call for call in fake_api.to(1014, "sendMessage") if call.status == 200]
+    assert post(server, update).status == 200  # delivered again (e.g. our 200 was lost): answered now
     assert [call.params["text"] for call in fake_api.to(1014, "sendMessage") if call.status == 200] == ["echo: Hola"]
-    assert post(server, update).status == 200  # answered now: a third delivery is not handled again
+    assert post(server, update).status == 200  # answered: a third delivery is not handled again
     assert [m.text for m in agent.received("1014")] == ["Hola", "Hola"]
 
 
-def test_an_unreachable_bot_api_makes_the_webhook_ask_for_the_update_again(background: BackgroundLoop,
-                                                                            agent: StubAgent):
+def test_an_unreachable_bot_api_is_logged_and_counted(background: BackgroundLoop, agent: StubAgent, caplog):
     channel = TelegramInput(TELEGRAM_TOKEN, TELEGRAM_SECRET, base_url=f"http://127.0.0.1:{closed_port()}/bot")
     url, _ = background.run(serve([channel], agent))
-    assert post(url, telegram_update(1091, text="Hola")).status == 503
-    assert channel.undelivered_replies == 1 and [m.text for m in agent.received("1091")] == ["Hola"]
+    assert post(url, telegram_update(1091, text="Hola")).status == 200
+    assert [m.text for m in agent.received("1091")] == ["Hola"]
+    assert json.loads(http(url + "/webhooks/telegram/").body) == {"status": "ok", "undelivered_replies": 1}
+    [logged] = [record.getMessage() for record in caplog.records if "not delivered (1 updates" in record.getMessage()]
+    assert channel_sender("telegram", "1091") in logged and not re.search(r"\b1091\b", logged)
+
+
+def test_the_webhook_answers_at_once_and_the_slow_reply_follows(server, fake_api, agent):
+    update = telegram_update(1092, text="slow")
+    started = time.monotonic()
+    response = http(server + "/webhooks/telegram/webhook", json.dumps(update).encode(),
+                    {"Content-Type": "application/json", SECRET_HEADER: TELEGRAM_SECRET})
+    acknowledged = time.monotonic() - started
+    assert response.status == 200 and acknowledged < 1.0 and not fake_api.to(1092)
+    assert post(server, update).status == 200  # redelivered while it is being handled: not handled twice
+    assert texts(fake_api, 1092) == ["echo: slow"] and len(agent.received("1092")) == 1
+    assert fake_api.to(1092)[0].at - started >= SLOW_S
 
 
 def test_an_agent_failure_still_answers_200(server, agent):

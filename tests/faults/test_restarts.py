@@ -15,7 +15,7 @@ import pytest
 from bot import loader
 from tests.channels.channel_harness import BackgroundLoop
 from tests.conftest import FIXTURE
-from tests.faults.fakes import SlowProxy
+from bot.bench.stand_ins import SlowProxy
 from tests.servers import Servers
 
 SENDER = "restart-survivor"

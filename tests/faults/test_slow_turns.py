@@ -9,6 +9,8 @@ Rasa waits at most 8 s for an action (`channels.deadline.limit_action_calls`).
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 import urllib.parse
 from pathlib import Path
@@ -22,7 +24,8 @@ from bot.processes import post
 from tests.channels.channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, BackgroundLoop, FakeBotApi,
                                             telegram_update, twilio_form)
 from tests.conftest import FIXTURE
-from tests.faults.fakes import FakeTwilioApi, SlowProxy, wait_for
+from bot.bench.stand_ins import FakeTwilioApi, SlowProxy
+from tests.faults.fakes import wait_for
 from tests.servers import Servers
 
 DEADLINE_S = 3.0
@@ -114,7 +117,7 @@ def test_a_hung_action_server_ends_in_an_apology_with_the_lines(slow: World):
 def test_a_late_telegram_answer_follows_the_note(slow: World):
     slow.proxy.delay = 5.0
     took = slow.telegram(3101, QUESTION)
-    assert took < DEADLINE_S + 1.5
+    assert took < 1.0  # the webhook acknowledges at once
     assert wait_for(lambda: any("15-32" in text for text in slow.telegram_texts(3101)), 30)
     texts = slow.telegram_texts(3101)
     assert "Sigo buscando tu respuesta" in texts[0] and "123" in texts[0]
@@ -126,13 +129,27 @@ def test_a_prompt_answer_has_no_note(slow: World):
     assert "15-32" in twiml and "Sigo buscando" not in twiml
 
 
-def test_telegram_hanging_up_does_not_lose_the_reply(slow: World):
+def test_a_telegram_update_is_acknowledged_at_once_and_answered_later(slow: World):
     slow.proxy.delay = 5.0
     body = json.dumps(telegram_update(3102, text=QUESTION)).encode()
-    with pytest.raises(OSError):  # the caller gives up after 1 s, as Telegram or a proxy may
-        post(f"{slow.servers.url}/webhooks/telegram/webhook", body,
-             {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}, timeout=1)
+    started = time.monotonic()
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    status, _ = post(f"{slow.servers.url}/webhooks/telegram/webhook", body, headers, timeout=1)
+    assert status == 200 and time.monotonic() - started < 1.0
     assert wait_for(lambda: any("15-32" in text for text in slow.telegram_texts(3102)), 30)
+
+
+def test_a_rasa_server_asked_to_stop_mid_turn_delivers_the_reply_first(slow: World):
+    slow.proxy.delay = 4.0
+    slow.telegram(3103, QUESTION)
+    time.sleep(1.0)  # the turn is waiting for the action server
+    os.killpg(slow.servers.rasa.pid, signal.SIGTERM)  # as a deployment stops a server
+    try:
+        assert slow.servers.rasa.wait(30) is not None
+        assert any("15-32" in text for text in slow.telegram_texts(3103)), slow.telegram_texts(3103)
+    finally:
+        slow.proxy.delay = 0.0
+        slow.servers.restart_rasa()
 
 
 def test_whatsapp_hanging_up_does_not_lose_the_reply(slow: World):

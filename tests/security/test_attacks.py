@@ -33,7 +33,7 @@ from bot import loader
 from bot.privacy import channel_sender, pseudonym, staff_user, vouch, vouched_user, PROOF_TTL_S
 from bot.processes import HOST, PROJECT_ROOT, free_port, newest_model, post, stop_group, wait_until_ready
 from tests.channels.channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, BackgroundLoop,
-                                            FakeBotApi, StubAgent, serve, twilio_form, telegram_update)
+                                            FakeBotApi, StubAgent, serve, telegram_turn, twilio_form)
 from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available, redis_available, require
 
 PY = sys.executable
@@ -62,12 +62,7 @@ class World:
 
     def telegram(self, user: int, text: str) -> list:
         """Send `text` from Telegram user `user` in their private chat; the Bot API calls to that chat."""
-        before = len(self.fake.calls)
-        status, body = post(f"{self.url}/webhooks/telegram/webhook",
-                            json.dumps(telegram_update(user, text=text)).encode(),
-                            {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET})
-        assert status == 200, body
-        return [call for call in self.fake.calls[before:] if call.chat == str(user)]
+        return telegram_turn(self.url, self.fake, user, text, TELEGRAM_SECRET)
 
     def whatsapp(self, text: str, sender: str = PHONE) -> str:
         """Send `text` from `sender` on WhatsApp, signed as Twilio signs; the reply's text."""
