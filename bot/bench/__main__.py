@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from bot.bench import cpu, directory as generated
+from bot.bench.deadline import measure_deadline
 from bot.bench.floor import write_project
 from bot.bench.load import RestChannel, WhatsAppChannel
 from bot.bench.measure import Assistant, Plan, measure
@@ -32,6 +33,7 @@ from bot.settings import PROJECT_ROOT
 
 OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 QUERY_CALLS = 500
+DEADLINE_TURNS, DEADLINE_SENDERS, DEADLINE_SEED = 200, 10, 303
 PLAN = Plan(sequential_turns=200, concurrent_turns=400, senders=20, warmup_turns=40, rounds=2)
 WHATSAPP_NUMBER = "whatsapp:+14155238886"
 ACCOUNT_SID = "AC" + "0" * 32
@@ -96,6 +98,10 @@ def run(work: Path, clock: _Clock) -> Results:
         Assistant("floor", floor_servers, [RestChannel(floor_servers.url, "floor")])], stream, PLAN)
     project, floor = figures["project"], figures["floor"]
 
+    clock.step(f"deadline: {DEADLINE_TURNS} WhatsApp turns with one action call in ten held 12 s")
+    (work / "deadline").mkdir()
+    deadline = measure_deadline(work / "deadline", url, stream(DEADLINE_SEED), DEADLINE_TURNS, DEADLINE_SENDERS)
+
     clock.step("safety: the held-out sets of tests/safety/ through the project's servers")
     (work / "safety").mkdir()
     safety = run_heldout(work / "safety")
@@ -113,7 +119,8 @@ def run(work: Path, clock: _Clock) -> Results:
                    directory=directory.counts, cities=len(directory.cities), directory_load_seconds=load_seconds,
                    query_calls=QUERY_CALLS, queries=queries, queries_others_cpu=queries_others, plan=PLAN,
                    project=project, floor=floor, floor_training_seconds=floor_training,
-                   training_seconds=training_seconds, nlu=nlu, training_others_cpu=training_others, safety=safety)
+                   training_seconds=training_seconds, nlu=nlu, training_others_cpu=training_others, safety=safety,
+                   deadline=deadline)
 
 
 def main() -> None:

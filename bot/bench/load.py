@@ -9,7 +9,7 @@ import time
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 import aiohttp
 from twilio.request_validator import RequestValidator
@@ -119,9 +119,14 @@ def combined(results: list[RunResult]) -> RunResult:
                      sum(result.city_turns for result in results), sum(result.city_named for result in results))
 
 
-async def _run(channel: Channel, stream: Iterator[list[Turn]], turns: int, senders: int) -> RunResult:
-    durations: list[float] = []
-    counts = {"left": turns, "errors": 0, "city_turns": 0, "city_named": 0}
+Heard = Callable[[str, Turn, str, float], None]  # sender, turn, reply, seconds
+
+
+async def converse(channel: Channel, stream: Iterator[list[Turn]], turns: int, senders: int, heard: Heard) -> int:
+    """Say `turns` turns through `channel`, `senders` conversations at a time, each from `stream` with a new
+    sender (each sender waits for its reply); `heard` is called with each reply. The turns that failed (no 200,
+    a timeout, an unreadable reply)."""
+    counts = {"left": turns, "errors": 0}
 
     async def sender_loop(http: aiohttp.ClientSession) -> None:
         while counts["left"] > 0:
@@ -136,19 +141,30 @@ async def _run(channel: Channel, stream: Iterator[list[Turn]], turns: int, sende
                 except (aiohttp.ClientError, asyncio.TimeoutError, RuntimeError, ValueError, ElementTree.ParseError):
                     counts["errors"] += 1
                     continue
-                durations.append(time.perf_counter() - started)
-                if turn.city:
-                    counts["city_turns"] += 1
-                    counts["city_named"] += fold(turn.city) in fold(reply)
+                heard(sender, turn, reply, time.perf_counter() - started)
 
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=senders)) as http:
-        started = time.perf_counter()
         await asyncio.gather(*(sender_loop(http) for _ in range(senders)))
-        seconds = time.perf_counter() - started
+    return counts["errors"]
+
+
+async def _run(channel: Channel, stream: Iterator[list[Turn]], turns: int, senders: int) -> RunResult:
+    durations: list[float] = []
+    counts = {"city_turns": 0, "city_named": 0}
+
+    def heard(_: str, turn: Turn, reply: str, seconds: float) -> None:
+        durations.append(seconds)
+        if turn.city:
+            counts["city_turns"] += 1
+            counts["city_named"] += fold(turn.city) in fold(reply)
+
+    started = time.perf_counter()
+    errors = await converse(channel, stream, turns, senders, heard)
+    seconds = time.perf_counter() - started
     if not durations:
         raise RuntimeError(f"{channel.name}: every one of {turns} turns failed")
-    return RunResult(tuple(durations), seconds, counts["errors"], counts["city_turns"], counts["city_named"])
+    return RunResult(tuple(durations), seconds, errors, counts["city_turns"], counts["city_named"])
 
 
 def run(channel: Channel, stream: Iterator[list[Turn]], turns: int, senders: int = 1) -> RunResult:

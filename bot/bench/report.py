@@ -13,6 +13,7 @@ from bot.bench.load import RunResult
 from bot.bench.measure import CONCURRENT, SEQUENTIAL, Plan, ServerFigures
 from bot.bench.nlu_eval import NluScores
 from bot.bench.safety import Report as SafetyReport
+from bot.bench.deadline import SLOW_EVERY, SLOW_S, DeadlineFigures
 from bot.bench.stats import Latency
 
 QUERY_P95_MS = 5.0          # each directory question, p95
@@ -44,6 +45,7 @@ class Results:
     nlu: NluScores
     training_others_cpu: float
     safety: SafetyReport
+    deadline: DeadlineFigures
 
 
 def machine() -> dict[str, str]:
@@ -290,6 +292,19 @@ def render(results: Results) -> str:
         "## Training and understanding",
         "",
         _nlu_section(results),
+        "",
+        "## A slow action server (the deadline)",
+        "",
+        f"{results.deadline.turns} WhatsApp turns, {results.deadline.senders} conversations at once, to the "
+        "project's servers as above, with the action server behind a "
+        f"proxy on loopback that holds one call in {SLOW_EVERY} for {SLOW_S:g} s (Rasa gives up on an action "
+        "after 8 s), and a stand-in for Twilio's REST API receiving the late replies. A turn counts as answered "
+        "when the webhook returned its TwiML: the reply; the apology for a technical problem (with the emergency "
+        "lines), when Rasa gave up on a held call; or, when a turn's calls together passed the 10 s deadline, "
+        "the \"still looking\" note with the emergency lines. A conversation with a note counts as followed "
+        "when a reply reached it through the REST API.",
+        "",
+        results.deadline.table(),
         "",
         "## Safety (held-out sets)",
         "",
