@@ -2,7 +2,11 @@
 
 The directory's names are re-read whenever the directory changes (its version
 counter), so a city that staff load is recognised on the next message, without
-retraining. Matching ignores case and accents and forgives small typos.
+retraining. Matching ignores case and accents, forgives small typos, and hears a
+name spelt by its sound ("medeyin", "kito", "barrankilla": `sounds`). A
+neighbourhood or district stands for its city: those named in the directory's own
+addresses ("..., barrio Atalaya"), and a gazetteer of the cities' districts
+(bot/data/districts.txt); a name that two cities share stands for neither.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import functools
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
@@ -25,8 +29,10 @@ from bot.normalise import fold, words
 
 log = logging.getLogger(__name__)
 GAZETTEER = Path(__file__).with_name("data") / "cities.txt"
+DISTRICTS = Path(__file__).with_name("data") / "districts.txt"
 MAX_WORDS = 4          # longest gazetteer city name, in words
-FUZZY_MIN_LENGTH = 5   # shorter words must match exactly
+FUZZY_MIN_LENGTH = 5   # shorter words must match exactly, or by their sound
+SOUND_MIN_LENGTH = 4   # "kito"
 FUZZY_SCORE = 86       # rapidfuzz ratio for a typo to count
 _TOKEN = re.compile(r"\w+")
 # Towns of the gazetteer whose names are also everyday words: only when written with a capital.
@@ -47,11 +53,14 @@ class Place:
 
 @dataclass(frozen=True)
 class Names:
-    """The names known at one directory version, folded -> canonical."""
+    """The names known at one directory version: cities (folded -> canonical), districts (folded -> their
+    city's canonical name) and the sound of each directory city (`sounds` -> canonical)."""
 
     version: int
     cities: dict[str, str]
     proper_nouns: tuple[str, ...]  # every city, centre and country name, as folded words, longest first
+    districts: dict[str, str] = field(default_factory=dict)
+    sounding: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def longest(self) -> int:
@@ -64,6 +73,38 @@ def gazetteer() -> dict[str, str]:
     """Cities of the region that the directory may not have, folded -> proper spelling."""
     lines = GAZETTEER.read_text("utf-8").splitlines() if GAZETTEER.exists() else []
     return {fold(line): line.strip() for line in lines if line.strip()}
+
+
+@functools.lru_cache(maxsize=1)
+def district_gazetteer() -> dict[str, str]:
+    """Districts and neighbourhoods of the region's cities, folded -> the city (lines "District | City")."""
+    lines = DISTRICTS.read_text("utf-8").splitlines() if DISTRICTS.exists() else []
+    pairs = [line.split("|") for line in lines if "|" in line and not line.lstrip().startswith("#")]
+    return _unambiguous((fold(district), city.strip()) for district, city in pairs)
+
+
+def _unambiguous(pairs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """name -> value for the names that have one value only."""
+    found: dict[str, set[str]] = {}
+    for name, value in pairs:
+        if name:
+            found.setdefault(name, set()).add(value)
+    return {name: values.pop() for name, values in found.items() if len(values) == 1}
+
+
+_SOUNDS = [(re.compile(pattern), replacement) for pattern, replacement in (
+    (r"ch", "0"), (r"qu", "k"), (r"ll", "y"), (r"h", ""), (r"c(?=[ei])", "s"), (r"c", "k"), (r"0", "ch"),
+    (r"z", "s"), (r"v", "b"), (r"w", "gu"), (r"g(?=[ei])", "j"), (r"n(?=[bp])", "m"), (r"y\b", "i"),
+    (r"(\w)\1+", r"\1"), (r"[^a-z0-9 ]", ""))]
+
+
+def sounds(text: str) -> str:
+    """How `text` sounds in Spanish, spelt one way: ll/y, c/k/qu, v/b, s/z/c, silent h, double letters once,
+    no accents ("Medellín" and "medeyin" sound the same, as do "Barranquilla" and "barankiya")."""
+    heard = fold(text)
+    for pattern, replacement in _SOUNDS:
+        heard = pattern.sub(replacement, heard)
+    return heard
 
 
 class NameIndex:
@@ -96,7 +137,35 @@ def _read_names(current, version: int) -> Names:
     others = list(current.execute(select(Country.name)).scalars())
     for name in current.execute(select(Centre.name)).scalars():
         others += name.values() if isinstance(name, dict) else [name]
-    return Names(version, cities, _proper_nouns([*cities, *others]))
+    addressed = [pair for model in (Centre, Service, Event)
+                 for pair in current.execute(select(model.address, model.city)).all()]
+    named = [(district, city) for address, city in addressed for district in districts_in(address, city)]
+    districts = {**district_gazetteer(), **_unambiguous(named)}
+    districts = {name: city for name, city in districts.items() if name not in cities and name not in gazetteer()}
+    sounding = _unambiguous((sounds(name), city) for name, city in cities.items())
+    return Names(version, cities, _proper_nouns([*cities, *others, *districts]), districts, sounding)
+
+
+_DISTRICT_WORDS = re.compile(r"^(barrio|urbanizacion|urb\.?|sector|localidad|comuna|distrito|parroquia|ciudadela|"
+                             r"colonia|caserio|asentamiento humano|aa\.? ?hh\.?)\s+")
+_STREET = re.compile(r"^(av|avenida|calle|cl|carrera|cra|kr|jr|jiron|diagonal|dg|transversal|tv|pasaje|psje|"
+                     r"mz|manzana|km|kilometro|via|autopista|carretera|esquina|frente|junto|cerca|al lado)\b")
+GENERIC_PLACES = frozenset("centro norte sur este oeste oriente occidente central".split())
+
+
+def districts_in(address: object, city: str) -> list[str]:
+    """The neighbourhoods an address names: its comma-separated parts after the first, without a digit nor a
+    street's word, less a leading "barrio", "urbanización"..., other than the city itself and generic words
+    ("Centro"); folded."""
+    texts = address.values() if isinstance(address, dict) else [address]
+    found = []
+    for text in texts:
+        for part in str(text or "").split(",")[1:]:
+            name = _DISTRICT_WORDS.sub("", fold(part))
+            if name and not re.search(r"\d", name) and not _STREET.match(name) and name != fold(city) \
+                    and name not in GENERIC_PLACES:
+                found.append(name)
+    return found
 
 
 def _proper_nouns(names) -> tuple[str, ...]:
@@ -135,9 +204,17 @@ def find_cities(text: str, names: Names) -> list[Place]:
 def _match(phrase: str, names: Names) -> Optional[tuple[str, bool]]:
     if phrase in names.cities:
         return names.cities[phrase], True
+    if phrase in names.districts:
+        city = names.districts[phrase]
+        return city, fold(city) in names.cities
     if phrase in gazetteer():
         return gazetteer()[phrase], False
-    if len(phrase) < FUZZY_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH:
+    if len(phrase) < SOUND_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
+        return None
+    heard = names.sounding.get(sounds(phrase))
+    if heard:
+        return heard, True
+    if len(phrase) < FUZZY_MIN_LENGTH:
         return None
     best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
     if best:

@@ -49,3 +49,31 @@ def test_a_long_city_name_is_matched_whole_not_taken_for_a_similar_one(database_
     assert loader.load(yaml.safe_dump(new, allow_unicode=True), database_url).ok
     index = NameIndex(database_url)
     assert names(index, "comida en puerto altayacu de la sierra") == [("Puerto Altayacu de la Sierra", True)]
+
+
+def test_a_city_spelt_by_its_sound_is_heard(loaded):
+    index = NameIndex(loaded)
+    assert names(index, "centro en kukuta") == [("Cúcuta", True)]
+    assert names(index, "que hay en kito") == [("Quito", True)]
+    assert names(index, "me quito el sueño") == []  # a verb after its pronoun, whatever it sounds like
+    assert names(index, "la casa del pueblo") == []
+
+
+def test_a_district_stands_for_its_city(loaded):
+    index = NameIndex(loaded)
+    assert names(index, "vivo en barrio atalaya") == [("Cúcuta", True)]  # from the directory's own address
+    assert names(index, "I live in Kennedy") == [("Bogotá", False)]      # the district gazetteer
+    assert names(index, "estoy en San Juan de Lurigancho") == [("Lima", False)]  # not "San Juan"
+
+
+def test_a_neighbourhood_of_a_centre_loaded_later_is_known_at_once_unless_two_cities_share_it(loaded):
+    index = NameIndex(loaded)
+    assert names(index, "comida cerca de Villa Paraíso Norte") == []
+    new = {"services": [
+        {"id": "vp", "name": "Comedor", "category": "food", "city": "Quito",
+         "address": "Calle 1 # 2-3, barrio Villa Paraíso Norte"},
+        {"id": "lp1", "name": "Comedor", "category": "food", "city": "Quito", "address": "Av. 5, Loma Pelada"},
+        {"id": "lp2", "name": "Comedor", "category": "food", "city": "Cúcuta", "address": "Calle 9, Loma Pelada"}]}
+    assert loader.load(yaml.safe_dump(new, allow_unicode=True), loaded).ok
+    assert names(index, "comida cerca de villa paraiso norte") == [("Quito", True)]
+    assert names(index, "comida en Loma Pelada") == []
