@@ -86,7 +86,8 @@ _DANGER = {
         r"\b(?:toca|toco|tocaba|tocan|tocaron|manosea\w*)\b.{0,30}\b(?:nina|nino|hija|hijo|partes|intim\w*|"
         r"cuerpo|sobrin\w*|alumn\w*)\b|\b(?:obliga\w*|forza\w*|forz\w*)\b.{0,30}\b(?:prostitu\w*|sexo|"
         r"acostar\w*|trabajo sexual|clientes)\b",
-        r"\b(?:rape|raped|rapes|raping|molest\w*|sexually (?:abus|assault)\w*|sexual (?:abuse|assault))\b|"
+        r"\b(?:rape|raped|rapes|raping|molest(?:s|ed|ing|er|ers|ation)?|sexually (?:abus|assault)\w*|"
+        r"sexual (?:abuse|assault))\b|"
         r"\b(?:touch\w*) (?:her|him|my|me|the (?:girl|boy|child|kids?))\b.{0,30}\b(?:private|inappropriat\w*|"
         r"sexual\w*|body)\b|\b(?:inappropriat\w*|private part\w*)\b.{0,30}\b(?:touch\w*|child|girl|boy|daughter|"
         r"son|student)\b|\bforc\w* (?:me|her|us|them|into) (?:\w+ ){0,3}(?:sex|prostitut\w*|sleep with)\b",
@@ -162,7 +163,9 @@ _DANGER = {
         r"\bse cayo (?:de|del|desde)\b|\bcayo (?:de|del|desde) (?:un|una|el|la) (?:techo|piso|segundo|tercer|"
         r"altura|andamio|escalera|edificio|puente|balcon)",
         r"\b(?:fire|smoke|flames|burning|on fire|gas leak|smell\w* (?:of )?gas|explosion|explod\w*|collaps\w*)\b",
-        r"\b(?:accident|crash|crashed|run over|hit by a (?:car|bus|truck|motorbike|motorcycle|taxi))\b|"
+        r"\b(?:accident|crash(?<!to crash)(?<!can crash)(?<!could crash)(?! (?:at|with|here|there|tonight|for the night)\b)"
+        r"(?! on (?:a|the|your|my|his|her|their|someone'?s) (?:couch|sofa|floor|bed|mattress))|"
+        r"crashed|run over|hit by a (?:car|bus|truck|motorbike|motorcycle|taxi))\b|"
         r"\b(?:drowning|drowned|electrocut\w*|fell (?:from|off|down))\b",
     ],
     "medical": [
