@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from actions.base import DirectoryAction
 from actions.city_form import ask_city
 from actions.staff import staff_member
-from bot import queries, replies
+from bot import details, queries, replies
 from bot.settings import LANGUAGES
 from bot.events_window import parse_window
 from bot.replies import Reply
@@ -55,14 +55,52 @@ def language_known(tracker: Tracker) -> bool:
     return any(entity.get("entity") == "language" for message in messages for entity in message.get("entities") or [])
 
 
+def _latest_intent(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message.get("intent") or {}).get("name")
+
+
+def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optional[Reply]:
+    """Hours or contact asked, naming no city, right after services or events were shown: theirs."""
+    detail = {"centre_hours": "hours", "centre_contact": "contact"}.get(_latest_intent(tracker) or "")
+    shown = [each for each in tracker.get_slot("subject") or [] if not str(each).startswith("centre:")]
+    named_city = any(entity.get("entity") == "city" for entity in tracker.latest_message.get("entities") or [])
+    if not detail or not shown or named_city:
+        return None
+    return details.detail_reply(session, texts, shown, detail)
+
+
 class ActionAnswer(DirectoryAction):
-    """Answers the question asked (centre, hours, contact, services, events) for the city given."""
+    """Answers the question asked (centre, hours, contact, services, events) for the city given; hours or
+    contact asked right after services were shown are those services'. Remembers what it showed."""
 
     def name(self) -> Text:
         return "action_answer"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        return _answer_request(tracker, session, texts, 0), [SlotSet("page", 0)]
+        reply = _detail_follow_up(tracker, session, texts) or _answer_request(tracker, session, texts, 0)
+        return reply, [SlotSet("page", 0), SlotSet("subject", reply.subjects)]
+
+
+# What a follow-up asks about the things just shown (`bot.details`).
+DETAIL_INTENTS = {"ask_cost": "cost", "ask_requirements": "requirements"}
+
+
+class ActionAnswerDetail(DirectoryAction):
+    """What the things just shown cost or ask people to bring; when nothing was shown, which service?"""
+
+    def name(self) -> Text:
+        return "action_answer_detail"
+
+    def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        detail = DETAIL_INTENTS.get(_latest_intent(tracker) or "", "requirements")
+        reply = details.detail_reply(session, texts, tracker.get_slot("subject") or [], detail)
+        if reply is None:
+            reply = Reply(found=False)
+            reply.say(texts("text_detail_which"), texts.buttons("utter_help"))
+        return reply, []
+
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        return DETAIL_INTENTS.get(_latest_intent(tracker) or "", "requirements")
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         request = tracker.get_slot("request") or "centre"
@@ -86,7 +124,7 @@ class ActionMoreResults(DirectoryAction):
             reply = Reply()
             reply.say(texts("text_no_more"))
             return reply, []
-        return reply, [SlotSet("page", page)]
+        return reply, [SlotSet("page", page), SlotSet("subject", reply.subjects)]
 
 
 class ActionNearestCentre(DirectoryAction):
@@ -115,8 +153,7 @@ class ActionFallback(DirectoryAction):
         return "action_fallback"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        response = "text_out_of_scope" if intent == "out_of_scope" else "text_fallback"
+        response = "text_out_of_scope" if _latest_intent(tracker) == "out_of_scope" else "text_fallback"
         reply = Reply(found=False)
         reply.say(texts(response), texts.buttons(response))
         return reply, []

@@ -30,9 +30,15 @@ class Reply:
     messages: list[dict] = field(default_factory=list)
     remaining: int = 0
     found: bool = True  # False when the directory had nothing for the question
+    subjects: list[str] = field(default_factory=list)  # what it showed ("service:<id>"): see bot.details
 
     def say(self, text: str, buttons: Sequence[dict] = ()) -> None:
         self.messages.append({"text": text, **({"buttons": list(buttons)} if buttons else {})})
+
+
+def subject_of(thing: Any) -> str:
+    """How an answer names a centre, service or event it showed (`Reply.subjects`): "service:cuc-legal"."""
+    return f"{type(thing).__name__.lower()}:{thing.id}"
 
 
 def localised(value: Any, language: str) -> str:
@@ -89,7 +95,7 @@ def open_status(texts: Texts, hours: Optional[dict], now: datetime) -> Optional[
     return texts("text_closed_now", when=when)
 
 
-def _contact_lines(texts: Texts, centre: Centre) -> list[str]:
+def contact_lines(texts: Texts, centre: Centre) -> list[str]:
     """Address, phone, WhatsApp link and email of a centre, the ones it has."""
     address = localised(centre.address, texts.language)
     lines = ["📍 " + ", ".join(part for part in (address, centre.city) if part)]
@@ -107,7 +113,7 @@ def centre_card(texts: Texts, centre: Centre, km: Optional[float] = None,
     """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
     name = localised(centre.name, texts.language)
     lines = [f"*{name}*" + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
-    lines += _contact_lines(texts, centre)
+    lines += contact_lines(texts, centre)
     lines.append(texts("text_label_hours", hours=hours_text(texts, centre.hours)))
     status = open_status(texts, centre.hours, queries.local_now_at(centre, now))
     if status:
@@ -150,6 +156,7 @@ def centres_reply(session: Session, texts: Texts, city: str, page: int = 0,
     reply.say(texts("text_centres_in_city", city=centres[0].city))
     for centre in shown:
         reply.say(centre_card(texts, centre, now=now))
+        reply.subjects.append(subject_of(centre))
     return _finish(reply, texts)
 
 
@@ -162,6 +169,7 @@ def nearest_reply(session: Session, texts: Texts, latitude: float, longitude: fl
         reply.say(texts("text_no_centre", city="📍"))
         return reply, None
     reply.say(texts("text_centre_nearest"))
+    reply.subjects.append(subject_of(nearby[0].centre))
     reply.say(centre_card(texts, nearby[0].centre, km=nearby[0].km, now=now))
     return reply, nearby[0].centre.city
 
@@ -174,6 +182,7 @@ def hours_reply(session: Session, texts: Texts, city: str, now: Optional[datetim
     reply = Reply()
     reply.say(texts("text_hours_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
+        reply.subjects.append(subject_of(centre))
         local = queries.local_now_at(centre, now)
         lines = [f"*{localised(centre.name, texts.language)}*",
                  texts("text_label_hours", hours=hours_text(texts, centre.hours))]
@@ -192,7 +201,8 @@ def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
     reply = Reply()
     reply.say(texts("text_contact_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
-        reply.say("\n".join([f"*{localised(centre.name, texts.language)}*", *_contact_lines(texts, centre)]))
+        reply.subjects.append(subject_of(centre))
+        reply.say("\n".join([f"*{localised(centre.name, texts.language)}*", *contact_lines(texts, centre)]))
     return reply
 
 
@@ -239,6 +249,7 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
         return _no_services(session, texts, city, categories)
     shown = queries.services_in(session, city, categories, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     reply.remaining = _remaining(total, page)
+    reply.subjects = [subject_of(service) for service in shown]
     named = shown[0].city if shown else city
     if categories:
         reply.say(texts("text_services_in_city", category=category_name(texts, category), city=named))
@@ -323,6 +334,7 @@ def events_reply(session: Session, texts: Texts, city: str, window: Window, page
                     reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
         return reply
     shown, reply.remaining = _page(events, page)
+    reply.subjects = [subject_of(event) for event in shown]
     reply.say(texts("text_events_in_city", city=events[0].city, window=label))
     for event in shown:
         reply.say(event_card(texts, event))

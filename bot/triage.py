@@ -29,7 +29,7 @@ QUESTIONS = frozenset({
     "service_protection", "service_children", "city_services", "find_events", "human_handoff", "help"})
 # Intents that, predicted confidently for a short message without a word of danger, need no second look.
 CALM = QUESTIONS | {"greet", "goodbye", "thank", "affirm", "deny", "inform_city", "more_results", "change_language",
-                    "privacy_info"}
+                    "privacy_info", "ask_cost", "ask_requirements"}
 QUESTION_KEPT = 0.25      # a question this likely, beside an emergency, is answered after the lines
 EMERGENCY_HALF = 0.2      # the classifier's emergency confidence that, in an unsure turn, brings the lines
 CONFIDENT = 0.8           # a question this likely, with only words of danger, is answered without lines

@@ -2,12 +2,14 @@
 
 They are placed in config.yml's pipeline:
 `LanguageDetector` first (it may take "Can we talk in English?" out of the text
-the classifier sees), `DirectoryEntityExtractor` after the classifiers, and
-`SafetyNet` last, after the FallbackClassifier.
+the classifier sees), then `Preamble` (greetings before a question), then the
+tokenizer and classifiers; `DirectoryEntityExtractor` and `StaffOnly` after the
+classifiers, and `SafetyNet` last, after the FallbackClassifier.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Dict, List, Optional, Text
 
@@ -24,11 +26,13 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_AT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import language, meaning, safety, triage
+from bot import db, language, meaning, safety, staff, triage
 from bot.categories import categories_in
 from bot.places import NameIndex
+from bot.preamble import without_preamble
 from bot.normalise import fold
 
+log = logging.getLogger(__name__)
 ORIGINAL_TEXT = "original_text"
 SAFETY = "safety"  # the parse data's safety decision (see SafetyNet)
 
@@ -91,6 +95,23 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class Preamble(_Stateless, EntityExtractorMixin):
+    """Takes the opening greetings and courtesies off the text the classifier sees, when a question follows
+    (`bot.preamble`): "hola buenas, ¿dónde queda el centro?" is a question about the centre. The whole
+    message stays the original text, which the safety net reads."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            rest = without_preamble(text)
+            if rest != text:
+                if not message.get(ORIGINAL_TEXT):
+                    message.set(ORIGINAL_TEXT, text)
+                message.set(TEXT, rest)
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
     """Gives each city named in the message its directory spelling, and adds `category` entities.
 
@@ -124,7 +145,8 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
 
 INFORM_CITY = "inform_city"
 _AROUND_A_CITY = frozenset("en in de from desde la el ciudad city of estoy vivo soy i am im live the "
-                           "ahora now aqui here".split())
+                           "ahora now aqui here y and e what about how que tal pues entonces then also too "
+                           "tambien ok okay vale bueno del al pa para for ahi alla there".split())
 
 
 def _only_places(text: str, places: list) -> bool:
@@ -138,6 +160,52 @@ def _only_places(text: str, places: list) -> bool:
 def _plausible_city(value: Any) -> bool:
     folded = fold(str(value))
     return len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
+
+
+STAFF_INTENTS = frozenset({"report", "publish_event", "cancel_event", "update_centre"})
+STAFF_SURE = 0.95  # a request this plain ("quiero publicar un evento") gets its "only staff" answer from anyone
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class StaffOnly(_Stateless):
+    """Reads a staff request (report, publish, cancel, update) only in a message from a staff member, or in a
+    message that plainly is one (STAFF_SURE), which then gets the "only staff" answer.
+
+    Any other message whose metadata does not name a current staff member (every WhatsApp message,
+    the REST channel, the shell, a Telegram user who is not staff) is read as its most likely other
+    intent, which the FallbackClassifier after it may still find too unsure: a migrant's "ntp, y
+    el tel?" is never taken for a staff request. The name comes from the Telegram channel's proof
+    (`bot.privacy.vouch`), which the staff actions check in full; here it only steers the reading.
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            if all(each.get(INTENT_NAME_KEY) not in STAFF_INTENTS for each in [intent, *ranking]):
+                continue
+            if intent.get(INTENT_NAME_KEY) in STAFF_INTENTS and intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= STAFF_SURE:
+                continue
+            if _from_staff(message.get("metadata") or {}):
+                continue
+            others = [each for each in ranking if each.get(INTENT_NAME_KEY) not in STAFF_INTENTS]
+            message.set(INTENT, others[0] if others else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
+                        add_to_output=True)
+            message.set(INTENT_RANKING_KEY, others, add_to_output=True)
+        return messages
+
+
+def _from_staff(metadata: Dict[str, Any]) -> bool:
+    """Whether `metadata` names (as the Telegram channel vouches) a current staff member."""
+    user = metadata.get("staff_user")
+    if not isinstance(user, str):
+        return False
+    try:
+        with db.session() as current:
+            return staff.find(current, user) is not None
+    except Exception as error:  # without the database no staff request could be carried out anyway
+        log.warning("staff not checked: %s", error)
+        return False
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
