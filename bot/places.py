@@ -5,7 +5,8 @@ counter), so a city that staff load is recognised on the next message, without
 retraining. Matching ignores case and accents, forgives small typos, and hears a
 name spelt by its sound ("medeyin", "kito", "barrankilla": `sounds`). A
 neighbourhood or district stands for its city: those named in the directory's own
-addresses ("..., barrio Atalaya"), and a gazetteer of the cities' districts
+addresses ("..., barrio Atalaya") and its centres' names ("Casa Comunitaria
+Chillogallo", "chillogallo"), and a gazetteer of the cities' districts
 (bot/data/districts.txt); a name that two cities share stands for neither.
 """
 
@@ -49,6 +50,7 @@ class Place:
     start: int
     end: int
     in_directory: bool
+    by_district: bool = False  # found by a district or centre name of the city, not the city's own name
 
 
 @dataclass(frozen=True)
@@ -135,15 +137,33 @@ def _read_names(current, version: int) -> Names:
     rows = current.execute(union(select(Centre.city), select(Service.city), select(Event.city))).scalars()
     cities = {fold(city): city for city in rows if city}
     others = list(current.execute(select(Country.name)).scalars())
-    for name in current.execute(select(Centre.name)).scalars():
+    centres = current.execute(select(Centre.name, Centre.city)).all()
+    for name, _ in centres:
         others += name.values() if isinstance(name, dict) else [name]
     addressed = [pair for model in (Centre, Service, Event)
                  for pair in current.execute(select(model.address, model.city)).all()]
     named = [(district, city) for address, city in addressed for district in districts_in(address, city)]
+    named += [(variant, city) for name, city in centres for variant in centre_names(name)]
     districts = {**district_gazetteer(), **_unambiguous(named)}
     districts = {name: city for name, city in districts.items() if name not in cities and name not in gazetteer()}
-    sounding = _unambiguous((sounds(name), city) for name, city in cities.items())
+    sounding = _unambiguous((sounds(name), city) for name, city in {**cities, **districts}.items())
     return Names(version, cities, _proper_nouns([*cities, *others, *districts]), districts, sounding)
+
+
+_CENTRE_HEAD = re.compile(r"^(?:centro|casa|punto|oficina|espacio|sede|hogar|albergue)(?: de| del)?"
+                          r"(?: (?:integracion|acogida|atencion|apoyo|orientacion|comunitari[oa]|paso))?"
+                          r"(?: (?:al|a|para|de) (?:la )?(?:migrantes?|personas? migrantes?))?\s+")
+
+
+def centre_names(name: object) -> list[str]:
+    """The ways people name a centre, folded: its whole name, the name without its kind ("Centro de
+    Integración Prado" -> "prado"), and that with "centro" or "casa" before it ("casa prado")."""
+    found = []
+    for text in (name.values() if isinstance(name, dict) else [name]):
+        whole = fold(str(text or ""))
+        own = _CENTRE_HEAD.sub("", whole)
+        found += [whole] + ([own, f"centro {own}", f"casa {own}"] if own and own != whole else [])
+    return [each for each in found if each and each not in GENERIC_PLACES]
 
 
 _DISTRICT_WORDS = re.compile(r"^(barrio|urbanizacion|urb\.?|sector|localidad|comuna|distrito|parroquia|ciudadela|"
@@ -195,28 +215,33 @@ def find_cities(text: str, names: Names) -> list[Place]:
             if place and size == 1 and first and tokens[first - 1][2] in CLITICS and text[tokens[first][0]].islower():
                 place = None  # "me quito el teléfono": a verb after its pronoun, not Quito
             if place:
-                name, known = place
-                found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known))
+                name, known, by_district = place
+                found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known, by_district))
                 used.update(span)
+    named = {place.name for place in found if not place.by_district}
+    if named:  # "el Prado, Barranquilla": the city said in so many words wins over a district of another one
+        found = [place for place in found if not place.by_district or place.name in named]
     return sorted(found, key=lambda place: place.start)
 
 
-def _match(phrase: str, names: Names) -> Optional[tuple[str, bool]]:
+def _match(phrase: str, names: Names) -> Optional[tuple[str, bool, bool]]:
+    """The city `phrase` names: its canonical name, whether the directory has it, and whether it was found
+    by a district or centre name (or their sound) rather than the city's own."""
     if phrase in names.cities:
-        return names.cities[phrase], True
+        return names.cities[phrase], True, False
     if phrase in names.districts:
         city = names.districts[phrase]
-        return city, fold(city) in names.cities
+        return city, fold(city) in names.cities, True
     if phrase in gazetteer():
-        return gazetteer()[phrase], False
+        return gazetteer()[phrase], False, False
     if len(phrase) < SOUND_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
         return None
     heard = names.sounding.get(sounds(phrase))
     if heard:
-        return heard, True
+        return heard, True, sounds(phrase) != sounds(heard)
     if len(phrase) < FUZZY_MIN_LENGTH:
         return None
     best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
     if best:
-        return names.cities[best[0]], True
+        return names.cities[best[0]], True, False
     return None

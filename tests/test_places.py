@@ -77,3 +77,14 @@ def test_a_neighbourhood_of_a_centre_loaded_later_is_known_at_once_unless_two_ci
     assert loader.load(yaml.safe_dump(new, allow_unicode=True), loaded).ok
     assert names(index, "comida cerca de villa paraiso norte") == [("Quito", True)]
     assert names(index, "comida en Loma Pelada") == []
+
+
+def test_a_centre_named_alone_stands_for_its_city(loaded):
+    index = NameIndex(loaded)
+    assert names(index, "¿dónde queda la Casa de Acogida Norte?") == [("Quito", True)]
+    assert names(index, "a q hora abre el centro atalaya") == [("Cúcuta", True)]
+
+
+def test_a_city_named_outright_wins_over_a_district_of_another(loaded):
+    index = NameIndex(loaded)
+    assert names(index, "antes vivía en Atalaya, ahora estoy en Quito") == [("Quito", True)]
