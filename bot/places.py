@@ -31,6 +31,7 @@ from bot.normalise import fold, words
 log = logging.getLogger(__name__)
 GAZETTEER = Path(__file__).with_name("data") / "cities.txt"
 DISTRICTS = Path(__file__).with_name("data") / "districts.txt"
+LOCATIONS = Path(__file__).with_name("data") / "city_locations.txt"
 MAX_WORDS = 4          # longest gazetteer city name, in words
 FUZZY_MIN_LENGTH = 5   # shorter words must match exactly, or by their sound
 SOUND_MIN_LENGTH = 4   # "kito"
@@ -75,6 +76,29 @@ def gazetteer() -> dict[str, str]:
     """Cities of the region that the directory may not have, folded -> proper spelling."""
     lines = GAZETTEER.read_text("utf-8").splitlines() if GAZETTEER.exists() else []
     return {fold(line): line.strip() for line in lines if line.strip()}
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a city is: its country (folded name, as the directory keys countries) and coordinates."""
+
+    country_key: str
+    latitude: float
+    longitude: float
+
+
+@functools.lru_cache(maxsize=1)
+def _locations() -> dict[str, Location]:
+    lines = LOCATIONS.read_text("utf-8").splitlines() if LOCATIONS.exists() else []
+    rows = [[part.strip() for part in line.split("|")] for line in lines if line.count("|") == 3
+            and not line.lstrip().startswith("#")]
+    return {fold(city): Location(fold(country), float(latitude), float(longitude))
+            for city, country, latitude, longitude in rows}
+
+
+def location(city: str) -> Optional[Location]:
+    """Where a city of the region is (bot/data/city_locations.txt), None when it is not listed."""
+    return _locations().get(fold(city))
 
 
 @functools.lru_cache(maxsize=1)

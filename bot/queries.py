@@ -47,31 +47,36 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _flat_distance_ranking() -> Select:
-    """Centres with coordinates by squared flat-earth distance to (:latitude, :longitude), the first :count.
+def _flat_distance_ranking(in_country: bool) -> Select:
+    """Centres with coordinates (of the country :country_key, when `in_country`) by squared flat-earth
+    distance to (:latitude, :longitude), the first :count.
 
     Built once: it is asked for every shared location, and building it cost more than running it.
     """
     latitude, longitude = bindparam("latitude", type_=Float), bindparam("longitude", type_=Float)
     squared = ((Centre.latitude - latitude) * (Centre.latitude - latitude)
                + (Centre.longitude - longitude) * (Centre.longitude - longitude) * bindparam("scale", type_=Float))
-    return (select(Centre.id, Centre.latitude, Centre.longitude)
-            .where(Centre.latitude.is_not(None), Centre.longitude.is_not(None))
-            .order_by(squared, Centre.id).limit(bindparam("count", type_=Integer)))
+    query = select(Centre.id, Centre.latitude, Centre.longitude).where(Centre.latitude.is_not(None),
+                                                                       Centre.longitude.is_not(None))
+    if in_country:
+        query = query.where(Centre.country_key == bindparam("country_key"))
+    return query.order_by(squared, Centre.id).limit(bindparam("count", type_=Integer))
 
 
-_NEAREST = _flat_distance_ranking()
+_NEAREST = {in_country: _flat_distance_ranking(in_country) for in_country in (False, True)}
 
 
-def nearest_centres(session: Session, latitude: float, longitude: float, limit: int = 3) -> list[Nearby]:
-    """The centres with coordinates nearest to a point, nearest first, with great-circle distances.
+def nearest_centres(session: Session, latitude: float, longitude: float, limit: int = 3,
+                    country_key: Optional[str] = None) -> list[Nearby]:
+    """The centres with coordinates nearest to a point (in the country `country_key`, when given), nearest
+    first, with great-circle distances.
 
     The database ranks centres by a flat-earth distance (exact enough to find
     the nearest few); the best `NEAREST_CANDIDATES` are then ranked by haversine.
     """
-    candidates = session.execute(_NEAREST, {"latitude": latitude, "longitude": longitude,
-                                            "scale": math.cos(math.radians(latitude)) ** 2,
-                                            "count": max(limit, NEAREST_CANDIDATES)}).all()
+    candidates = session.execute(_NEAREST[country_key is not None], {
+        "latitude": latitude, "longitude": longitude, "scale": math.cos(math.radians(latitude)) ** 2,
+        "count": max(limit, NEAREST_CANDIDATES), "country_key": country_key}).all()
     ranked = sorted((distance_km(latitude, longitude, row.latitude, row.longitude), row.id) for row in candidates)
     chosen = ranked[:limit]  # only the centres answered with are loaded whole
     centres = {centre.id: centre for centre in
@@ -112,13 +117,18 @@ def count_services(session: Session, city: str, categories: Sequence[str] = ()) 
     return session.execute(_COUNT_SERVICES[bool(categories)], _services_parameters(city, categories)).scalar_one()
 
 
-def cities_with(session: Session, categories: Sequence[str] = ()) -> list[str]:
-    """The cities that have services of these categories (or centres, when none is given), by name."""
+def cities_with(session: Session, categories: Sequence[str] = (), country_key: Optional[str] = None) -> list[str]:
+    """The cities that have services of these categories (or centres, when none is given), by name; only
+    those of the country `country_key` (known by their centres) when it is given."""
     if categories:
-        query = select(Service.city).where(Service.category.in_(list(categories))).distinct()
+        query = select(Service.city).where(Service.category.in_(list(categories)))
+        if country_key is not None:
+            query = query.where(Service.city_key.in_(select(Centre.city_key).where(Centre.country_key == country_key)))
     else:
-        query = select(Centre.city).distinct()
-    return sorted(session.execute(query).scalars(), key=fold)
+        query = select(Centre.city)
+        if country_key is not None:
+            query = query.where(Centre.country_key == country_key)
+    return sorted(session.execute(query.distinct()).scalars(), key=fold)
 
 
 def _upcoming(ending: bool) -> Select:

@@ -15,10 +15,11 @@ from typing import Any, Optional, Sequence
 from babel.dates import format_date
 from sqlalchemy.orm import Session
 
-from bot import hours as opening, queries
+from bot import hours as opening, places, queries
 from bot.categories import CATEGORIES
 from bot.events_window import Window
 from bot.models import Centre, Event, Service
+from bot.normalise import fold
 from bot.settings import PAGE_SIZE
 from bot.texts import Texts
 
@@ -95,9 +96,9 @@ def open_status(texts: Texts, hours: Optional[dict], now: datetime) -> Optional[
     return texts("text_closed_now", when=when)
 
 
-def contact_lines(texts: Texts, centre: Centre) -> list[str]:
-    """Address, phone, WhatsApp link and email of a centre, the ones it has."""
-    address = localised(centre.address, texts.language)
+def contact_lines(texts: Texts, centre: Centre, street: bool = True) -> list[str]:
+    """Address (only the city without `street`), phone, WhatsApp link and email of a centre, the ones it has."""
+    address = localised(centre.address, texts.language) if street else ""
     lines = ["📍 " + ", ".join(part for part in (address, centre.city) if part)]
     if centre.phone:
         lines.append(texts("text_label_phone", phone=centre.phone))
@@ -148,9 +149,10 @@ def centres_reply(session: Session, texts: Texts, city: str, page: int = 0,
     if not centres:
         reply.found = False
         reply.say(texts("text_no_centre", city=city))
-        others = queries.cities_with(session)
-        if others:
-            reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
+        if not _nearest_in_country(session, texts, city, reply):
+            others = queries.cities_with(session)
+            if others:
+                reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
         return reply
     shown, reply.remaining = _page(centres, page)
     reply.say(texts("text_centres_in_city", city=centres[0].city))
@@ -268,12 +270,16 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
 
 
 def _no_services(session: Session, texts: Texts, city: str, categories: list[str]) -> Reply:
-    """Nothing found: say so, naming what was asked, and offer what exists."""
+    """Nothing found: say so, naming what was asked, and offer what exists: in the same country first, and the
+    city's own centre, or else the nearest centre in its country."""
     reply = Reply(found=False)
+    elsewhere: list[str] = []
     if categories:
         name = category_name(texts, categories[0])
         reply.say(texts("text_no_service", category=name, city=city))
-        elsewhere = queries.cities_with(session, categories)
+        country = _country_key(session, city)
+        elsewhere = [other for other in (country and queries.cities_with(session, categories, country)
+                                         or queries.cities_with(session, categories)) if fold(other) != fold(city)]
         if elsewhere:
             reply.say(texts("text_service_elsewhere", category=name, cities=", ".join(elsewhere)))
     else:
@@ -283,11 +289,39 @@ def _no_services(session: Session, texts: Texts, city: str, categories: list[str
         centre = centres[0]
         reply.say(texts("text_centre_can_help", city=centre.city, name=localised(centre.name, texts.language),
                         address=localised(centre.address, texts.language), phone=centre.phone or ""))
-    elif not categories or not queries.cities_with(session, categories):
+        reply.subjects.append(subject_of(centre))
+    elif not _nearest_in_country(session, texts, city, reply) and not elsewhere:
         others = queries.cities_with(session)
         if others:
             reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
     return reply
+
+
+def _country_key(session: Session, city: str) -> Optional[str]:
+    """The country of `city`: the directory's (by its centres), else the gazetteer's; None when unknown."""
+    country = queries.country_of(session, city)
+    if country is not None:
+        return country.key
+    where = places.location(city)
+    return where.country_key if where else None
+
+
+def _nearest_in_country(session: Session, texts: Texts, city: str, reply: Reply) -> bool:
+    """Add to `reply` how to reach the centre nearest `city` in its country, when where the city is is known;
+    whether one was."""
+    where = places.location(city)
+    if where is None:
+        return False
+    nearby = queries.nearest_centres(session, where.latitude, where.longitude, 1, where.country_key)
+    if not nearby:
+        return False
+    centre = nearby[0].centre
+    reply.say(texts("text_nearest_centre_in_country", country=centre.country.name if centre.country else "",
+                    city=centre.city, km=f"{nearby[0].km:.0f}"))
+    # Someone in another city calls or writes first: its phone and WhatsApp, not its street.
+    reply.say("\n".join([f"*{localised(centre.name, texts.language)}*", *contact_lines(texts, centre, street=False)]))
+    reply.subjects.append(subject_of(centre))
+    return True
 
 
 def event_card(texts: Texts, event: Event) -> str:

@@ -29,6 +29,25 @@ def test_nearest_centres_are_those_with_the_smallest_great_circle_distance(datab
                                                       expected[0]["longitude"])
 
 
+def test_nearest_centres_of_one_country_and_the_cities_of_one_country(database_url):
+    countries = [{"name": name, "timezone": "America/Bogota", "emergency": [{"name": "x", "phone": "123"}]}
+                 for name in ("Colombia", "Ecuador")]
+    centres = [{"id": key, "name": key, "city": city, "country": country, "address": "Calle 1", "phone": "1",
+                "latitude": latitude, "longitude": -77.0}
+               for key, city, country, latitude in (("ipi", "Ipiales", "Colombia", 0.8),
+                                                    ("tul", "Tulcán", "Ecuador", 0.81),
+                                                    ("bog", "Bogotá", "Colombia", 4.7))]
+    services = [{"id": "s-tul", "name": "Comedor", "category": "food", "city": "Tulcán", "centre": "tul"},
+                {"id": "s-bog", "name": "Comedor", "category": "food", "city": "Bogotá", "centre": "bog"}]
+    assert loader.load(yaml.safe_dump({"countries": countries, "centres": centres, "services": services},
+                                      allow_unicode=True), database_url).ok
+    with db.session(database_url) as session:
+        assert [near.centre.id for near in queries.nearest_centres(session, 0.85, -77.0, 1)] == ["tul"]
+        assert [near.centre.id for near in queries.nearest_centres(session, 0.85, -77.0, 1, "colombia")] == ["ipi"]
+        assert queries.cities_with(session, ["food"], "colombia") == ["Bogotá"]
+        assert queries.cities_with(session, [], "ecuador") == ["Tulcán"]
+
+
 def test_a_page_of_services_and_their_count(database_url):
     services = [{"id": f"s{i:02d}", "name": f"Servicio {i}", "category": "food" if i % 3 else "legal",
                  "city": "Pasto", "address": f"Calle {i}"} for i in range(13)]
