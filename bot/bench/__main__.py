@@ -26,6 +26,7 @@ from bot.bench.nlu_eval import evaluate
 from bot.bench.query_timing import time_queries
 from bot.bench.report import Results, machine, render
 from bot.bench.safety import run_heldout
+from bot.bench.understanding import run_heldout as run_understanding
 from bot.bench.traffic import conversations
 from bot.bench.training import train
 from bot.processes import Servers
@@ -106,6 +107,10 @@ def run(work: Path, clock: _Clock) -> Results:
     (work / "safety").mkdir()
     safety = run_heldout(work / "safety")
 
+    clock.step("understanding: the held-out conversations of tests/understanding/ through the project's servers")
+    (work / "understanding").mkdir()
+    understanding = run_understanding(work / "understanding")
+
     clock.step("training the project's model from scratch")
     before = cpu.sample([])
     _, training_seconds = train(["train"], project=PROJECT_ROOT, out=work / "project-model", name="project",
@@ -120,7 +125,7 @@ def run(work: Path, clock: _Clock) -> Results:
                    query_calls=QUERY_CALLS, queries=queries, queries_others_cpu=queries_others, plan=PLAN,
                    project=project, floor=floor, floor_training_seconds=floor_training,
                    training_seconds=training_seconds, nlu=nlu, training_others_cpu=training_others, safety=safety,
-                   deadline=deadline)
+                   deadline=deadline, understanding=understanding)
 
 
 def main() -> None:

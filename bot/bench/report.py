@@ -15,6 +15,7 @@ from bot.bench.nlu_eval import NluScores
 from bot.bench.safety import Report as SafetyReport
 from bot.bench.deadline import SLOW_EVERY, SLOW_S, DeadlineFigures
 from bot.bench.stats import Latency
+from bot.bench.understanding import Report as UnderstandingReport
 
 QUERY_P95_MS = 5.0          # each directory question, p95
 CHANNEL_RATIO = 1.2         # WhatsApp p95 / REST p95, at most
@@ -46,6 +47,7 @@ class Results:
     training_others_cpu: float
     safety: SafetyReport
     deadline: DeadlineFigures
+    understanding: UnderstandingReport
 
 
 def machine() -> dict[str, str]:
@@ -314,6 +316,14 @@ def render(results: Results) -> str:
         "its answer.",
         "",
         results.safety.table(),
+        "",
+        "## Understanding (held-out conversations)",
+        "",
+        "Every conversation of `tests/understanding/heldout_*.yml` (written by people who never read `data/nlu`, "
+        "from the sample directory's facts only), turn by turn as a new sender, on the sample directory: a "
+        "conversation is right when every reply holds the facts expected and is in the writer's language.",
+        "",
+        results.understanding.table(),
         "",
         "## What the numbers mean",
         "",
