@@ -147,14 +147,19 @@ class ActionNearestCentre(DirectoryAction):
 
 
 class ActionFallback(DirectoryAction):
-    """A message not understood: the help menu, and the question kept (digits masked) for the staff report."""
+    """A message not understood: the help menu (four choices about the city, once it is known), and the
+    question kept (digits masked) for the staff report."""
 
     def name(self) -> Text:
         return "action_fallback"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        response = "text_out_of_scope" if _latest_intent(tracker) == "out_of_scope" else "text_fallback"
         reply = Reply(found=False)
+        city = tracker.get_slot("city")
+        if city:  # keep what was understood: the city, and four choices about it
+            reply.say(texts("text_fallback_in_city", city=city), texts.buttons("text_fallback_in_city"))
+            return reply, []
+        response = "text_out_of_scope" if _latest_intent(tracker) == "out_of_scope" else "text_fallback"
         reply.say(texts(response), texts.buttons(response))
         return reply, []
 
