@@ -19,6 +19,8 @@ from langdetect.lang_detect_exception import LangDetectException
 from bot.normalise import fold, squeeze, words
 
 SPANISH = frozenset("""
+dentista odontologo psicologo psicologa medica doctora chamba colegio estudiar clases requisitos gratis costo
+precio talleres vacunas vacunacion arriendo albergue alojamiento techo comedor
 de la el los las que en y por para con un una unos unas donde esta estan estoy hay es son soy mi mis
 necesito necesita quiero queria busco buscando tengo tiene tienen hola gracias buenos buenas dias tardes
 noches centro como cuando cual cuales horario horarios hora horas abren abre cierran abierto telefono
@@ -37,6 +39,8 @@ decir dice digame dime ir llegar queda sirve pasa pasando hacer hago hace hacen 
 """.split())
 
 ENGLISH = frozenset("""
+dentist psychologist therapist counselling counseling meal meals housing classes requirements free cost price
+vaccine vaccines vaccination shots rent papers documents
 the is are where what when how you your my need needs want looking for to in of and please thanks
 thank hello hi hey good morning afternoon evening bye centre center hours open opens close closes
 phone number help can could would do does there any job jobs food lawyer events event services service
@@ -50,9 +54,19 @@ scared afraid police threat threatened beat beating husband wife son daughter ba
 """.split())
 
 # Words that say nothing about the language on their own.
-AMBIGUOUS = frozenset("ok okay okey si no me a hospital doctor taxi chao bye wifi whatsapp sos ppt pep cv".split())
+AMBIGUOUS = frozenset("ok okay okey si no me a hospital doctor taxi chao bye wifi whatsapp sos ppt pep cv tel "
+                      "plis".split())
 
-# A single word is enough only when it is one of these.
+# What people ask about, as one word: enough on its own to tell the language ("tumbes food", "dentista quito").
+TOPICS_ES = frozenset("""comida comer comedor albergue alojamiento techo dormir abogado abogada dentista odontologo
+psicologo psicologa medico medica doctora trabajo chamba empleo escuela colegio estudiar clases horario horarios
+direccion telefono papeles documentos requisitos gratis costo precio eventos talleres ninos vacunas vacunacion
+arriendo""".split())
+TOPICS_EN = frozenset("""food eat meal meals shelter housing sleep lawyer dentist psychologist therapist counselling
+counseling doctor's job jobs work school classes hours address phone papers documents requirements free cost price
+events workshops kids children vaccine vaccines vaccination shots rent centre center clinic""".split())
+
+# A single word is enough only when it is one of these, or a topic of TOPICS_ES / TOPICS_EN.
 STRONG = frozenset("hola gracias buenas buenos adios ayuda ayudame ayudenme socorro auxilio donde emergencia urgente "
                    "hello hi hey thanks thank help where please emergency urgent".split())
 
@@ -121,6 +135,8 @@ def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
     spanish = sum(token in SPANISH and token not in AMBIGUOUS for token in tokens)
     english = sum(token in ENGLISH and token not in AMBIGUOUS for token in tokens)
     if len(tokens) == 1:
+        if tokens[0] in TOPICS_ES or tokens[0] in TOPICS_EN:
+            return "es" if tokens[0] in TOPICS_ES else "en"
         return ("es" if spanish else "en" if english else None) if tokens[0] in STRONG else None
     margin = spanish - english
     if abs(margin) >= 2:
