@@ -6,7 +6,11 @@ intent, trained on many ways of writing an emergency) and, when either is
 unsure, the meaning layer (`bot.meaning`, nearest labelled examples in a
 multilingual sentence space). `triage` combines them:
 
-- danger (any layer sure): emergency lines first, in any conversation state;
+- danger (any layer sure): emergency lines first, in any conversation state; except that the
+  classifier's emergency alone, in a short message (under LONG words) with no word of danger and
+  the meaning layer finding none (MEANING_CALM), is overruled: it is what the classifier guesses
+  for a few words it has never seen. A long story is never overruled: danger told in passing
+  in one is what the meaning layer, which scores it as a whole, misses most;
 - risk (words of danger, or the classifier half-believing an emergency, in a
   turn that is not a confident question): emergency lines and "are you safe?";
 - a question asked in the same message (a service, a centre, a person) is
@@ -34,6 +38,7 @@ QUESTION_KEPT = 0.25      # a question this likely, beside an emergency, is answ
 EMERGENCY_HALF = 0.2      # the classifier's emergency confidence that, in an unsure turn, brings the lines
 CONFIDENT = 0.8           # a question this likely, with only words of danger, is answered without lines
 MEANING_DANGER = 0.5      # the meaning layer's probability of danger that is enough on its own
+MEANING_CALM = 0.05       # below this, with no word of danger, the classifier's emergency alone is overruled
 LONG = 12                 # words from which a message is always looked at by the meaning layer
 
 
@@ -57,13 +62,16 @@ def needs_meaning(keywords: Assessment, ranking: Sequence[dict], text: str) -> b
     return keywords.level is not None or top not in CALM or calm < CONFIDENT or len(text.split()) >= LONG
 
 
-def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Score] = None) -> Triage:
+def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Score] = None, words: int = 0) -> Triage:
     """The turn's safety decision from the keyword layer, the classifier's ranking (best first, after the
-    fallback classifier) and the meaning layer's score (None when it did not look)."""
+    fallback classifier), the meaning layer's score (None when it did not look) and the message's length in
+    words."""
     top, confidence = _top(ranking)
     emergency = _confidence(ranking, EMERGENCY)
     question = _question(ranking) or _meant_question(meaning)
     meaning_says = meaning is not None and meaning.danger >= MEANING_DANGER
+    if keywords.level is None and meaning is not None and meaning.danger < MEANING_CALM and words < LONG:
+        return Triage(None)  # the classifier alone, on a few words it has not seen ("me gusta el color azul")
     if keywords.level == "danger" or top == EMERGENCY or meaning_says:
         category = keywords.category
         if category is None and meaning is not None and meaning.self_harm >= 0.5:

@@ -81,7 +81,11 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            found = language.detect(text, _NAMES.names().proper_nouns)
+            places = sorted(_NAMES.find_cities(text), key=lambda place: place.start, reverse=True)
+            unplaced = text
+            for place in places:  # "kukuta doctor pls": a city, however spelt, says nothing of the language
+                unplaced = unplaced[:place.start] + " " + unplaced[place.end:]
+            found = language.detect(unplaced, _NAMES.names().proper_nouns)
             if found is None:
                 continue
             rest = language.without_request(text)
@@ -160,6 +164,19 @@ def _only_places(text: str, places: list) -> bool:
 def _plausible_city(value: Any) -> bool:
     folded = fold(str(value))
     return len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
+
+
+FALLBACK_THRESHOLD = 0.45  # config.yml's FallbackClassifier threshold
+
+
+def _read_otherwise(message: Message, ranking: List[Dict[str, Any]]) -> None:
+    """Give `message` the most likely intent of `ranking` other than an emergency, or the fallback when that is
+    not likely enough."""
+    others = [each for each in ranking if each.get(INTENT_NAME_KEY) != triage.EMERGENCY]
+    best = others[0] if others and float(others[0].get(PREDICTED_CONFIDENCE_KEY) or 0.0) >= FALLBACK_THRESHOLD \
+        else {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: FALLBACK_THRESHOLD}
+    message.set(INTENT, best, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [best, *[each for each in others if each is not best]], add_to_output=True)
 
 
 STAFF_INTENTS = frozenset({"report", "publish_event", "cancel_event", "update_centre"})
@@ -268,8 +285,10 @@ class SafetyNet(GraphComponent):
             score = None
             if self.examples is not None and triage.needs_meaning(keywords, ranking, text):
                 score = self.examples.score(text)
-            decision = triage.triage(keywords, ranking, score)
+            decision = triage.triage(keywords, ranking, score, len(text.split()))
             if decision.level is None:
+                if intent.get(INTENT_NAME_KEY) == triage.EMERGENCY:  # overruled: the next reading, or not understood
+                    _read_otherwise(message, ranking)
                 continue
             message.set(SAFETY, {"level": decision.level, "category": decision.category,
                                  "question": decision.question}, add_to_output=True)
