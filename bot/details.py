@@ -13,7 +13,7 @@ from typing import Optional, Sequence, Union
 from sqlalchemy.orm import Session
 
 from bot.models import Centre, Event, Service
-from bot.replies import Reply, contact_lines, event_card, hours_text, localised, subject_of, whatsapp_link
+from bot.replies import Reply, contact_lines, event_card, hours_text, localised, subject_of, whatsapp_line
 from bot.settings import PAGE_SIZE
 from bot.texts import Texts
 
@@ -77,5 +77,5 @@ def _reach(texts: Texts, thing: Union[Service, Centre]) -> list[str]:
     if phone:
         lines.append(texts("text_label_phone", phone=phone))
     if centre and centre.whatsapp:
-        lines.append(texts("text_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
+        lines.append(whatsapp_line(texts, centre.whatsapp))
     return lines

@@ -56,6 +56,11 @@ def whatsapp_link(number: str) -> str:
     return "https://wa.me/" + "".join(char for char in number if char.isdigit())
 
 
+def whatsapp_line(texts: Texts, number: str) -> str:
+    """The WhatsApp line of a card: the number as written, to read or save, and its wa.me link, to tap."""
+    return texts("text_label_whatsapp", number=number, link=whatsapp_link(number))
+
+
 def hours_text(texts: Texts, hours: Optional[dict]) -> str:
     """Opening hours written out: "lunes a viernes 08:00-17:00; sábado 09:00-12:00"."""
     groups = opening.grouped(hours)
@@ -103,7 +108,7 @@ def contact_lines(texts: Texts, centre: Centre, street: bool = True) -> list[str
     if centre.phone:
         lines.append(texts("text_label_phone", phone=centre.phone))
     if centre.whatsapp:
-        lines.append(texts("text_label_whatsapp", link=whatsapp_link(centre.whatsapp)))
+        lines.append(whatsapp_line(texts, centre.whatsapp))
     if centre.email:
         lines.append(texts("text_label_email", email=centre.email))
     return lines
