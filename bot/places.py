@@ -40,7 +40,8 @@ _TOKEN = re.compile(r"\w+")
 # Towns of the gazetteer whose names are also everyday words: only when written with a capital.
 EVERYDAY_WORDS = frozenset("""soledad pasto manta paz esperanza victoria libertad progreso providencia
 concordia florida mercedes dolores rosario trinidad belen fe sucre union palmira granada valencia
-salvador san carmen monteria bello envigado armenia colon guadalupe porvenir primavera""".split())
+salvador san carmen monteria bello envigado armenia colon guadalupe porvenir primavera""".split()) | {
+    "el banco", "la union", "la paz", "el carmen", "la dorada", "la plata", "el retiro", "la vega", "el paso"}
 
 
 @dataclass(frozen=True)
