@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import speaks_of_danger
+from bot.safety import Assessment, assess, speaks_of_danger
 
 DANGER = [
     "auxilio, me quieren matar", "socorro", "me estan pegando", "mi esposo me pega", "estoy en peligro",
@@ -31,3 +31,13 @@ def test_danger_is_caught(text):
 @pytest.mark.parametrize("text", SAFE)
 def test_ordinary_questions_are_not_emergencies(text):
     assert not speaks_of_danger(text)
+
+
+@pytest.mark.parametrize("text", ["vengan rápido porfa", "hurry up please", "corran, ayuda"])
+def test_a_short_call_to_come_quickly_is_a_cry_for_help(text):
+    assert assess(text) == Assessment("danger", "cry")
+
+
+@pytest.mark.parametrize("text", ["vengan a la feria de empleo", "vente mañana al taller"])
+def test_an_invitation_is_not_a_cry(text):
+    assert assess(text).level is None
