@@ -80,6 +80,10 @@ class ActionAnswer(DirectoryAction):
         reply = _detail_follow_up(tracker, session, texts) or _answer_request(tracker, session, texts, 0)
         return reply, [SlotSet("page", 0), SlotSet("subject", reply.subjects)]
 
+    def topic(self, tracker: Tracker) -> Optional[str]:
+        request = tracker.get_slot("request") or "centre"
+        return tracker.get_slot("category") or "all" if request == "service" else request
+
 
 # What a follow-up asks about the things just shown (`bot.details`).
 DETAIL_INTENTS = {"ask_cost": "cost", "ask_requirements": "requirements"}
@@ -101,10 +105,6 @@ class ActionAnswerDetail(DirectoryAction):
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return DETAIL_INTENTS.get(_latest_intent(tracker) or "", "requirements")
-
-    def topic(self, tracker: Tracker) -> Optional[str]:
-        request = tracker.get_slot("request") or "centre"
-        return tracker.get_slot("category") or "all" if request == "service" else request
 
 
 class ActionMoreResults(DirectoryAction):
