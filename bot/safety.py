@@ -36,7 +36,8 @@ _CHAT = [(re.compile(rf"\b{short}\b"), long) for short, long in (
 _PEOPLE_ES = (r"(?:h?ij[oa]s?|h?ijit[oa]s?|nin[oa]s?|nen[ea]s?|bebe\w*|chamit[oa]s?|chamac\w*|chiquit\w*|pelad[oa]s?|"
               r"guagua|wawa|mama|mami|madre|papa|papi|padre|h?ermano\w*|h?ermana\w*|espos[oa]|marido|mujer|"
               r"abuel[oa]\w*|nieto\w*|nieta\w*|sobrin[oa]\w*|prim[oa]s?|tio|tia|suegr[oa]|familiar\w*|"
-              r"menor|adolescente|muchach[oa]|chamo|chama|pana|amig[oa]|companer[oa]|vecin[oa]|pareja|novi[oa])")
+              r"menor|adolescente|muchach[oa]|chamo|chama|pana|pata|parce|parcero|amig[oa]|companer[oa]|"
+              r"vecin[oa]|pareja|novi[oa])")
 _PEOPLE_EN = (r"(?:son|daughter|child|children|kid|kids|baby|toddler|boy|girl|teen\w*|mom|mum|mother|dad|father|"
               r"brother|sister|husband|wife|partner|grandma|grandmother|grandpa|grandfather|niece|nephew|"
               r"cousin|aunt|uncle|friend|neighbou?r|relative|family|him|her|they|he|she)")
@@ -169,7 +170,7 @@ _DANGER = {
         r"\b(?:drowning|drowned|electrocut\w*|fell (?:from|off|down))\b",
     ],
     "medical": [
-        r"\bambulancia\b|\bno (?:\w+ )?(?:respira|puede respirar|respiraba)\b|\ble cuesta respirar\b|"
+        r"\bambulancia\b|\bno (?:\w+ )?(?:respira|respiro|respiraba|(?:puedo|podemos|puede|pueden) respirar)\b|\ble cuesta respirar\b|"
         r"\bse (?:esta )?ahoga\w*\b|\binconsciente\b|\bno (?:reacciona|despierta|responde|se despierta|se mueve)\b|"
         r"\bse desmay\w*|\bdesmayad[oa]\b|\bconvulsi\w*|\bataque (?:epileptico|de asma|al corazon|cardiaco)\b|"
         r"\binfarto\b|\bderrame\b|\b(?:dolor|duele|presion|apret\w*)\b.{0,25}\bpecho\b|\bpecho\b.{0,40}\bbrazo\b|"

@@ -41,3 +41,8 @@ def test_a_short_call_to_come_quickly_is_a_cry_for_help(text):
 @pytest.mark.parametrize("text", ["vengan a la feria de empleo", "vente mañana al taller"])
 def test_an_invitation_is_not_a_cry(text):
     assert assess(text).level is None
+
+
+@pytest.mark.parametrize("text", ["no puedo respirar", "no podemos respirar", "mi pata no aparece desde el viernes"])
+def test_breathing_and_a_missing_friend_in_slang_are_danger_by_the_words_alone(text):
+    assert assess(text).level == "danger"
