@@ -261,9 +261,10 @@ def _match(phrase: str, names: Names) -> Optional[tuple[str, bool, bool]]:
         return gazetteer()[phrase], False, False
     if len(phrase) < SOUND_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
         return None
-    heard = names.sounding.get(sounds(phrase))
+    sound = sounds(phrase)
+    heard = names.sounding.get(sound)
     if heard:
-        return heard, True, sounds(phrase) != sounds(heard)
+        return heard, True, sound != sounds(heard)  # the sound of a district or centre, not of the city
     if len(phrase) < FUZZY_MIN_LENGTH:
         return None
     best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
