@@ -13,7 +13,8 @@ from typing import Optional, Sequence, Union
 from sqlalchemy.orm import Session
 
 from bot.models import Centre, Event, Service
-from bot.replies import Reply, contact_lines, event_card, hours_text, localised, subject_of, whatsapp_line
+from bot.replies import (Reply, contact_lines, event_card, hours_text, localised, service_address, service_phone,
+                         subject_of, whatsapp_line)
 from bot.settings import PAGE_SIZE
 from bot.texts import Texts
 
@@ -70,10 +71,8 @@ def _reach(texts: Texts, thing: Union[Service, Centre]) -> list[str]:
     if isinstance(thing, Centre):
         return contact_lines(texts, thing)
     centre = thing.centre
-    address = localised(thing.address, texts.language) or (localised(centre.address, texts.language) if centre
-                                                             else "")
-    lines = ["📍 " + ", ".join(part for part in (address, thing.city) if part)]
-    phone = thing.phone or (centre.phone if centre else None)
+    lines = ["📍 " + ", ".join(part for part in (service_address(thing, texts.language), thing.city) if part)]
+    phone = service_phone(thing)
     if phone:
         lines.append(texts("text_label_phone", phone=phone))
     if centre and centre.whatsapp:

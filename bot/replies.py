@@ -213,17 +213,26 @@ def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
     return reply
 
 
+def service_address(service: Service, language: str) -> str:
+    """Where a service is: its own address, else its centre's ('' when neither is known)."""
+    return localised(service.address, language) or (localised(service.centre.address, language) if service.centre
+                                                    else "")
+
+
+def service_phone(service: Service) -> Optional[str]:
+    """The phone of a service: its own, else its centre's."""
+    return service.phone or (service.centre.phone if service.centre else None)
+
+
 def service_card(texts: Texts, service: Service, staff: bool = False) -> str:
     """A service: name, where, phone, hours, what to bring and cost (and staff notes for staff)."""
     language = texts.language
     lines = [f"*{localised(service.name, language)}*"]
-    address = localised(service.address, language) or (
-        localised(service.centre.address, language) if service.centre else "")
-    where = ", ".join(part for part in (address, service.city) if part)
+    where = ", ".join(part for part in (service_address(service, language), service.city) if part)
     if service.centre:
         where += f" ({texts('text_label_at_centre', centre=localised(service.centre.name, language))})"
     lines.append(f"📍 {where}")
-    phone = service.phone or (service.centre.phone if service.centre else None)
+    phone = service_phone(service)
     if phone:
         lines.append(texts("text_label_phone", phone=phone))
     hours = service.hours or (service.centre.hours if service.centre else None)
