@@ -54,7 +54,10 @@ class ResilientRedisLockStore(RedisLockStore):
     def _either(self, in_redis: Callable[[], T], in_memory: Callable[[], T]) -> T:
         if not self.breaker.open:
             try:
-                return in_redis()
+                result = in_redis()
             except (RedisError, OSError) as error:
                 self.breaker.trip(error)
+            else:
+                self.breaker.succeeded()
+                return result
         return in_memory()

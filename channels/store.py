@@ -145,9 +145,12 @@ class RedisStore:
         """`in_redis()` within REDIS_TIMEOUT_S, or `in_memory()` when Redis is failing or fails now."""
         if not self._breaker.open:
             try:
-                return await asyncio.wait_for(in_redis(), REDIS_TIMEOUT_S * 2)
+                result = await asyncio.wait_for(in_redis(), REDIS_TIMEOUT_S * 2)
             except (RedisError, OSError, asyncio.TimeoutError) as error:
                 self._breaker.trip(error)
+            else:
+                self._breaker.succeeded()
+                return result
         return await in_memory()
 
 

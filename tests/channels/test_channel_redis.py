@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import shutil
 import socket
@@ -23,7 +24,7 @@ from channels.whatsapp import WhatsAppInput
 
 
 @pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A throwaway redis-server on a free loopback port (the tests are skipped without redis-server)."""
     binary = shutil.which("redis-server")
     if not binary:
@@ -43,9 +44,19 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 process.kill()
                 pytest.fail("redis-server did not start")
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    yield f"redis://127.0.0.1:{port}"
     process.terminate()
     process.wait(10)
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """A database of its own on the throwaway server, so that neither its keys nor a failure seen by the
+    process (the circuit breaker is per URL) carry over from one test to the next."""
+    return f"{redis_server}/{next(_databases)}"
 
 
 def whatsapp_servers(background: BackgroundLoop, agent: StubAgent, count: int) -> list[str]:
