@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from actions.base import DirectoryAction
 from actions.city_form import ask_city
 from actions.staff import staff_member
-from bot import details, queries, replies
+from bot import details, queries, replies, search
+from bot.normalise import fold
 from bot.settings import LANGUAGES
 from bot.events_window import parse_window
 from bot.replies import Reply
@@ -28,6 +29,10 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
         return replies.hours_reply(session, texts, city)
     if request == "contact":
         return replies.contact_reply(session, texts, city)
+    if request in ("service", "events") and page == 0:
+        hits = _named_in_message(tracker, session, city)
+        if hits:
+            return replies.found_reply(texts, hits, staff=staff_member(session, tracker) is not None)
     if request == "service":
         return replies.services_reply(session, texts, city, category, page,
                                       staff=staff_member(session, tracker) is not None)
@@ -46,6 +51,14 @@ QUESTION_SLOTS: Dict[str, tuple[str, Optional[str]]] = {
         "legal", "documentation", "health", "education", "employment", "housing", "food", "psychosocial",
         "protection", "children")},
 }
+
+
+def _named_in_message(tracker: Tracker, session: Session, city: str) -> list:
+    """The services and upcoming events of `city` that the latest message names by the directory's own words
+    ("¿dónde consulto el PPT?"), best first; empty when it names none (`bot.search`)."""
+    message = tracker.latest_message or {}
+    places = [str(entity.get("value")) for entity in message.get("entities") or [] if entity.get("entity") == "city"]
+    return search.find(session, message.get("text") or "", fold(city), [city, *places])
 
 
 def language_known(tracker: Tracker) -> bool:

@@ -11,8 +11,11 @@ from sqlalchemy.engine import URL, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
-from bot import settings
+from bot import search, settings
 from bot.models import Base, DirectoryVersion
+
+# Every session keeps the directory's full-text index in step with what it writes.
+event.listen(Session, "after_flush", search.keep_in_step)
 
 
 @functools.lru_cache(maxsize=8)
@@ -24,6 +27,7 @@ def engine(url: Optional[str] = None) -> Engine:
     else:
         created = create_engine(url, future=True, pool_pre_ping=True)  # a server may drop idle connections
     Base.metadata.create_all(created)
+    search.create(created)
     return created
 
 

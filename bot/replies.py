@@ -357,6 +357,17 @@ def event_card(texts: Texts, event: Event) -> str:
     return "\n".join(lines)
 
 
+def found_reply(texts: Texts, hits: Sequence[Any], staff: bool = False) -> Reply:
+    """What a search by the directory's own words found (`bot.search.Hit`s, in one city): a line naming the
+    city, then each service's or event's card."""
+    reply = Reply()
+    reply.say(texts("text_found_in_city", city=hits[0].city))
+    for hit in hits:
+        reply.say(service_card(texts, hit.record, staff) if hit.kind == "service" else event_card(texts, hit.record))
+    reply.subjects = [subject_of(hit.record) for hit in hits]
+    return reply
+
+
 def events_reply(session: Session, texts: Texts, city: str, window: Window, page: int = 0,
                  now: Optional[datetime] = None) -> Reply:
     """Upcoming events of `city` in a time window; when none, say so and name later ones."""

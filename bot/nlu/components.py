@@ -4,7 +4,8 @@ They are placed in config.yml's pipeline:
 `LanguageDetector` first (it may take "Can we talk in English?" out of the text
 the classifier sees), then `Preamble` (greetings before a question), then the
 tokenizer and classifiers; `DirectoryEntityExtractor` and `StaffOnly` after the
-classifiers, and `SafetyNet` last, after the FallbackClassifier.
+classifiers, `DirectoryWords` after the FallbackClassifier (it reads what the classifier
+could not), and `SafetyNet` last.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_AT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import db, language, meaning, safety, staff, triage
-from bot.categories import categories_in
+from bot import db, language, meaning, safety, search, staff, triage
+from bot.categories import CATEGORIES, categories_in
 from bot.places import NameIndex
 from bot.preamble import without_preamble
 from bot.normalise import fold
@@ -223,6 +224,57 @@ def _from_staff(metadata: Dict[str, Any]) -> bool:
     except Exception as error:  # without the database no staff request could be carried out anyway
         log.warning("staff not checked: %s", error)
         return False
+
+
+# What a message the directory's own words answer may be read as; a service found is asked about by its
+# category, an event by `find_events`.
+SEARCHED_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "city_services", "find_events",
+                              *(f"service_{category}" for category in CATEGORIES)})
+NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope"})
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
+class DirectoryWords(_Stateless, EntityExtractorMixin):
+    """Reads a question by the directory's own words (`bot.search`) when the classifier could not, and tells
+    the city of what it found when the message names none.
+
+    "¿dónde consulto el estado del PPT?" names what a service's name or description says: a message the
+    classifier did not understand becomes a question about that service's category (or about events, for
+    an event); and when everything found lies in one city, and the message names none, that city
+    becomes its `city` entity, so the answer (which names the city) comes at once. The action answers
+    with the records found (`actions.answers`).
+    """
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            if intent not in SEARCHED_INTENTS:
+                continue
+            entities = message.get(ENTITIES) or []
+            cities = [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in entities
+                      if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
+            try:
+                with db.session() as current:
+                    hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None,
+                                       cities)
+                    found = [(hit.kind, hit.city, hit.record.category) for hit in hits]
+            except Exception as error:  # without the directory there is nothing to find; the classifier stands
+                log.warning("directory search skipped: %s", error)
+                continue
+            if not found:
+                continue
+            if intent in NOT_UNDERSTOOD:
+                kind, _, category = found[0]
+                chosen = {INTENT_NAME_KEY: "find_events" if kind == "event" or category not in CATEGORIES
+                          else f"service_{category}", PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen, *(message.get(INTENT_RANKING_KEY) or [])],
+                            add_to_output=True)
+            if not cities and len({city for _, city, _ in found}) == 1:
+                text = message.get(TEXT) or ""
+                message.set(ENTITIES, [*entities, _entity("city", found[0][1], 0, len(text), self.__class__.__name__)],
+                            add_to_output=True)
+        return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)

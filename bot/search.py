@@ -1,0 +1,248 @@
+"""Full-text search over the directory's own words: services and upcoming events found by what their names,
+descriptions and requirements say, in both languages, accent- and case-insensitive, with stemming.
+
+The index is the database's own full-text search: an FTS5 table on SQLite (words folded and stemmed with
+the Snowball stemmers of both languages), a `tsvector` column with a GIN index on PostgreSQL (its own
+`spanish` and `english` configurations over `unaccent`). It is kept in step by `keep_in_step`, which
+`bot.db` runs after every flush of a session, so a service that a load or a staff change writes is found
+at once, without retraining. Staff notes are never indexed.
+
+A message is searched by its distinctive words only: not a word of `data/search_stopwords.txt`, not a
+city, and found in at most DISTINCT_MAX records where the search looks (the city's, or the whole
+directory's). "vacunación" finds Bogotá's vaccination day; "salud", in many records, finds nothing here and
+is left to the classifier's categories.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+import snowballstemmer
+from sqlalchemy import select, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+from bot.models import Event, Service
+from bot.normalise import fold, words
+
+TABLE = "directory_search"
+DISTINCT_MAX = 3  # a word found in more records than this is not what the writer is looking for
+MAX_HITS = 3
+SCORE_SHARE = 0.5  # a hit scores at least this share of the best one
+MIN_LENGTH = 3  # shorter words ("de", "el") say nothing; acronyms such as PPT, SIS and VIH have three letters
+STOPWORDS_FILE = Path(__file__).parent / "data" / "search_stopwords.txt"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A record found (a Service or an Event of the caller's session) and how well it matched (higher is
+    better)."""
+
+    record: Any
+    score: float
+
+    @property
+    def kind(self) -> str:
+        """"service" or "event"."""
+        return _kind(self.record)
+
+    @property
+    def city(self) -> str:
+        """The record's city, as the directory writes it."""
+        return str(self.record.city)
+
+
+@functools.lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The folded words that never make a search on their own."""
+    lines = (line.split("#", 1)[0] for line in STOPWORDS_FILE.read_text("utf-8").splitlines())
+    return frozenset(word for line in lines for word in words(line))
+
+
+def terms(message: str, leave_out: Iterable[str] = ()) -> list[str]:
+    """The words of `message` worth searching for: folded, in order, each once, without stopwords, words
+    shorter than MIN_LENGTH, numbers, and the words of `leave_out` (the places named in it)."""
+    left_out = stopwords() | {word for phrase in leave_out for word in words(phrase)}
+    found: list[str] = []
+    for word in words(message):
+        if len(word) >= MIN_LENGTH and not word.isdigit() and word not in left_out and word not in found:
+            found.append(word)
+    return found
+
+
+@functools.lru_cache(maxsize=2)
+def _stemmer(language: str) -> Any:
+    return snowballstemmer.stemmer({"es": "spanish", "en": "english"}[language])
+
+
+def stems(words_: Iterable[str]) -> list[str]:
+    """The Spanish and the English stem of each word, each once (as the SQLite index holds them)."""
+    found: list[str] = []
+    for word in words_:
+        for language in ("es", "en"):
+            stem = _stemmer(language).stemWord(word)
+            if stem not in found:
+                found.append(stem)
+    return found
+
+
+def _texts(value: Any) -> dict[str, str]:
+    """A directory text (a string, or {es: .., en: ..}) as {language: text}; a string counts for both."""
+    if isinstance(value, dict):
+        return {language: str(value.get(language) or "") for language in ("es", "en")}
+    return {"es": str(value or ""), "en": str(value or "")}
+
+
+def _document(record: Any) -> dict[str, str]:
+    """The words of a service or event: names_es, names_en, body_es, body_en (never its staff notes)."""
+    names = _texts(record.title if isinstance(record, Event) else record.name)
+    parts = [_texts(record.description)] + ([_texts(record.requirements)] if isinstance(record, Service) else [])
+    return {**{f"names_{language}": names[language] for language in ("es", "en")},
+            **{f"body_{language}": " ".join(part[language] for part in parts) for language in ("es", "en")}}
+
+
+def _kind(record: Any) -> str:
+    return "event" if isinstance(record, Event) else "service"
+
+
+def _postgres(bind: Any) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+def _sqlite_words(*texts: str) -> str:
+    """Folded, stemmed words of `texts` in both languages' stems, for the FTS5 table."""
+    return " ".join(stems(word for each in texts for word in words(each)))
+
+
+_UNACCENT_SCHEMAS: dict[str, str] = {}
+
+
+def _unaccent(connection: Connection) -> str:
+    """The `unaccent` function, qualified by the schema its extension was created in (whatever the search_path)."""
+    url = str(connection.engine.url)
+    if url not in _UNACCENT_SCHEMAS:
+        schema = connection.execute(text("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                                         "WHERE extname = 'unaccent'")).scalar()
+        _UNACCENT_SCHEMAS[url] = f"{schema}.unaccent"
+    return _UNACCENT_SCHEMAS[url]
+
+
+def _pg_vector(unaccent: str) -> str:
+    return " || ".join(f"setweight(to_tsvector('{config}', {unaccent}(:{field}_{language})), '{weight}')"
+                       for field, weight in (("names", "A"), ("body", "B"))
+                       for language, config in (("es", "spanish"), ("en", "english")))
+
+
+def create(engine: Engine) -> None:
+    """Create the index if it is missing, and fill it when the directory has records it lacks."""
+    with engine.begin() as connection:
+        if _postgres(connection):
+            connection.execute(text("CREATE EXTENSION IF NOT EXISTS unaccent"))  # PostgreSQL 13+: the owner may
+            connection.execute(text(f"CREATE TABLE IF NOT EXISTS {TABLE} (kind VARCHAR(10) NOT NULL, "
+                                    "record_id VARCHAR(100) NOT NULL, city_key VARCHAR(200) NOT NULL, "
+                                    "document TSVECTOR NOT NULL, PRIMARY KEY (kind, record_id))"))
+            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)"))
+        else:
+            connection.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(kind UNINDEXED, "
+                                    "record_id UNINDEXED, city_key UNINDEXED, names, body, "
+                                    "tokenize = 'unicode61 remove_diacritics 2')"))
+        indexed = connection.execute(text(f"SELECT count(*) FROM {TABLE}")).scalar() or 0
+    if not indexed:
+        with Session(engine, future=True) as current, current.begin():
+            records = [*current.scalars(select(Service)), *current.scalars(select(Event))]
+            if records:
+                _reindex(current.connection(), records, [])
+
+
+def keep_in_step(current: Session, _context: Any) -> None:
+    """After a flush: index the services and events it wrote, and forget those it deleted."""
+    written = [record for record in (*current.new, *current.dirty) if isinstance(record, (Service, Event))]
+    deleted = [record for record in current.deleted if isinstance(record, (Service, Event))]
+    if written or deleted:
+        _reindex(current.connection(), written, deleted)
+
+
+def _reindex(connection: Connection, written: list, deleted: list) -> None:
+    gone = [{"kind": _kind(record), "record_id": record.id} for record in [*written, *deleted]]
+    connection.execute(text(f"DELETE FROM {TABLE} WHERE kind = :kind AND record_id = :record_id"), gone)
+    if not written:
+        return
+    rows = [{"kind": _kind(record), "record_id": record.id, "city_key": record.city_key or fold(record.city or ""),
+             **_document(record)} for record in written]
+    if _postgres(connection):
+        connection.execute(text(f"INSERT INTO {TABLE} (kind, record_id, city_key, document) "
+                                f"VALUES (:kind, :record_id, :city_key, {_pg_vector(_unaccent(connection))})"),
+                           rows)
+    else:
+        connection.execute(text(f"INSERT INTO {TABLE} (kind, record_id, city_key, names, body) "
+                                "VALUES (:kind, :record_id, :city_key, :names, :body)"),
+                           [{**row, "names": _sqlite_words(row["names_es"], row["names_en"]),
+                             "body": _sqlite_words(row["body_es"], row["body_en"])} for row in rows])
+
+
+def _matching(connection: Connection, words_: list[str], city_key: Optional[str], limit: int) -> list[Any]:
+    """Rows (kind, record_id, city_key, score) matching any of `words_`, best first."""
+    where_city = " AND city_key = :city_key" if city_key else ""
+    if _postgres(connection):
+        unaccent = _unaccent(connection)
+        queries = " || ".join(f"plainto_tsquery('{config}', {unaccent}(:w{n}))"
+                              for n in range(len(words_)) for config in ("spanish", "english"))
+        sql = (f"SELECT kind, record_id, city_key, ts_rank(document, query) AS score "
+               f"FROM {TABLE}, (SELECT {queries} AS query) AS asked WHERE document @@ query{where_city} "
+               "ORDER BY score DESC, record_id LIMIT :limit")
+        parameters: dict[str, Any] = {f"w{n}": word for n, word in enumerate(words_)}
+    else:
+        expression = " OR ".join(f'"{stem}"' for stem in stems(words_))
+        sql = (f"SELECT kind, record_id, city_key, -bm25({TABLE}, 0, 0, 0, 3.0, 1.0) AS score FROM {TABLE} "
+               f"WHERE {TABLE} MATCH :expression{where_city} ORDER BY score DESC, record_id LIMIT :limit")
+        parameters = {"expression": expression}
+    parameters.update(city_key=city_key, limit=limit)
+    return list(connection.execute(text(sql), parameters))
+
+
+def _distinctive(connection: Connection, words_: list[str], city_key: Optional[str]) -> list[str]:
+    """The words of `words_` found in at least one and at most DISTINCT_MAX records where the search looks."""
+    return [word for word in words_ if 0 < len(_matching(connection, [word], city_key, DISTINCT_MAX + 1))
+            <= DISTINCT_MAX]
+
+
+def find(current: Session, message: str, city_key: Optional[str] = None, leave_out: Iterable[str] = (),
+         now: Optional[datetime] = None) -> list[Hit]:
+    """The services and upcoming events (not cancelled) that `message`'s distinctive words name, in the city
+    `city_key` (folded) or anywhere: at most MAX_HITS, best first, each scoring at least SCORE_SHARE of the
+    best. Empty when the message names nothing the directory says in few places."""
+    words_ = [word for word in terms(message, leave_out) if re.fullmatch(r"\w+", word)]
+    if not words_:
+        return []
+    connection = current.connection()
+    chosen = _distinctive(connection, words_, city_key)
+    if not chosen:
+        return []
+    rows = _matching(connection, chosen, city_key, MAX_HITS * 3)
+    hits = _live(current, rows, now or datetime.now())
+    if not hits:
+        return []
+    best = hits[0].score
+    return [hit for hit in hits if hit.score >= best * SCORE_SHARE][:MAX_HITS]
+
+
+def _live(current: Session, rows: list[Any], now: datetime) -> list[Hit]:
+    """`rows` as hits, without events that are over or cancelled."""
+    services = {service.id: service for service in current.scalars(
+        select(Service).where(Service.id.in_([row.record_id for row in rows if row.kind == "service"])))}
+    events = {event.id: event for event in current.scalars(
+        select(Event).where(Event.id.in_([row.record_id for row in rows if row.kind == "event"])))}
+    hits = []
+    for row in rows:
+        record = services.get(row.record_id) if row.kind == "service" else events.get(row.record_id)
+        if record is None:
+            continue
+        if isinstance(record, Event) and (record.cancelled or (record.ends or record.starts) < now - timedelta(hours=12)):
+            continue
+        hits.append(Hit(record, float(row.score)))
+    return hits

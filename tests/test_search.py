@@ -1,0 +1,86 @@
+"""The directory's own words find its services and events (SQLite FTS5, and PostgreSQL with unaccent)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from bot import db, loader, search, staff, staff_changes
+from bot.models import Event, Service
+from tests.conftest import FIXTURE
+
+SAMPLE = FIXTURE.parent.parent.parent / "data" / "directory" / "sample.yml"
+NOW = datetime(2026, 11, 27, 12, 0)
+
+
+def found(url: str, message: str, city: str | None = None) -> list[str]:
+    with db.session(url) as current:
+        return [hit.record.id for hit in search.find(current, message, city, [city] if city else [], now=NOW)]
+
+
+def test_a_service_is_found_by_the_words_of_its_name_and_description(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    assert found(database_url, "donde me ayudan a consultar el estado del PPT", "cucuta") == ["cuc-documentation"]
+    assert found(database_url, "quiero convalidar mi titulo universitario", "barranquilla") == ["baq-education"]
+    assert found(database_url, "seed funding for my small business", "bogota") == ["bog-employment"]
+    # without accents, in capitals, another form of the word (stemming), in either language
+    assert found(database_url, "VALIDACION DEL BACHILLERATO", "medellin") == ["med-education"]
+    assert found(database_url, "hay jornada de vacunas?", "bogota")[0] == "bog-vaccination-2026-12"
+    assert found(database_url, "is there a vaccination day?", "bogota")[0] == "bog-vaccination-2026-12"
+    # anywhere, when no city is named and the words are rare in the whole directory
+    assert found(database_url, "how do I get enrolled in the SIS?") == ["lim-health"]
+
+
+def test_words_of_many_records_or_of_any_request_find_nothing(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    assert found(database_url, "necesito ayuda con un servicio en el centro", "lima") == []
+    assert found(database_url, "salud") == []  # in many records: the classifier's category answers it
+    assert found(database_url, "") == [] and found(database_url, "🙏🙏") == []
+
+
+def test_staff_notes_are_never_searched(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    # these words are only in staff notes (of cuc-legal, and of a service in Riohacha)
+    assert found(database_url, "plazos de respuesta", "cucuta") == []
+    assert found(database_url, "interprete de wayuunaiki") == []
+
+
+def test_what_staff_publish_or_load_is_found_at_once_and_what_they_cancel_is_not(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    with db.session(database_url) as current:
+        member = staff.add(current, "111", "Ana", ["Lima"])
+        place = staff_changes.read_place(current, "Lima, Jirón Huaraz 1345")
+        event = staff_changes.publish_event(current, member, "Taller de repostería venezolana", place,
+                                            datetime(2026, 12, 3, 15, 0), "employment", "Aprende a hacer tequeños")
+        ident = event.id
+    assert found(database_url, "hay algun curso de reposteria?", "lima") == [ident]
+    assert found(database_url, "donde enseñan a hacer tequeños") == [ident]
+    with db.session(database_url) as current:
+        staff_changes.cancel_event(current, member, ident)
+    assert found(database_url, "hay algun curso de reposteria?", "lima") == []
+
+    extra = SAMPLE.read_text("utf-8").replace("id: lim-health", "id: lim-health-2", 1)
+    assert loader.load(extra, database_url).ok
+    assert sorted(found(database_url, "afiliarme al SIS", "lima")) == ["lim-health", "lim-health-2"]
+
+
+def test_a_past_event_is_not_found(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    with db.session(database_url) as current:
+        vaccination = current.scalars(select(Event).where(Event.id == "bog-vaccination-2026-12")).one()
+        later = vaccination.ends or vaccination.starts
+    with db.session(database_url) as current:
+        hits = search.find(current, "jornada de vacunación", "bogota", ["bogota"], now=later.replace(year=later.year + 1))
+    assert [hit.record.id for hit in hits] == []
+
+
+def test_an_index_is_built_for_a_directory_loaded_before_it_existed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert loader.load(SAMPLE.read_text("utf-8"), url).ok
+    with db.engine(url).begin() as connection:
+        connection.exec_driver_sql(f"DELETE FROM {search.TABLE}")  # as a database from before the index
+    db.engine.cache_clear()
+    assert found(url, "capital semilla", "bogota") == ["bog-employment"]
+    with db.session(url) as current:
+        assert current.scalars(select(Service)).first() is not None
