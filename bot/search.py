@@ -80,12 +80,17 @@ def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer({"es": "spanish", "en": "english"}[language])
 
 
+@functools.lru_cache(maxsize=100_000)
+def _stem(language: str, word: str) -> str:
+    return str(_stemmer(language).stemWord(word))
+
+
 def stems(words_: Iterable[str]) -> list[str]:
     """The Spanish and the English stem of each word, each once (as the SQLite index holds them)."""
     found: list[str] = []
     for word in words_:
         for language in ("es", "en"):
-            stem = _stemmer(language).stemWord(word)
+            stem = _stem(language, word)
             if stem not in found:
                 found.append(stem)
     return found
@@ -146,7 +151,9 @@ def create(engine: Engine) -> None:
             connection.execute(text(f"CREATE TABLE IF NOT EXISTS {TABLE} (kind VARCHAR(10) NOT NULL, "
                                     "record_id VARCHAR(100) NOT NULL, city_key VARCHAR(200) NOT NULL, "
                                     "document TSVECTOR NOT NULL, PRIMARY KEY (kind, record_id))"))
-            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document)"))
+            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE} USING GIN (document) "
+                                    "WITH (fastupdate = off)"))  # the directory is read far more than written
+            connection.execute(text(f"CREATE INDEX IF NOT EXISTS {TABLE}_city ON {TABLE} (city_key)"))
         else:
             connection.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5(kind UNINDEXED, "
                                     "record_id UNINDEXED, city_key UNINDEXED, names, body, "
@@ -185,30 +192,60 @@ def _reindex(connection: Connection, written: list, deleted: list) -> None:
                              "body": _sqlite_words(row["body_es"], row["body_en"])} for row in rows])
 
 
-def _matching(connection: Connection, words_: list[str], city_key: Optional[str], limit: int) -> list[Any]:
-    """Rows (kind, record_id, city_key, score) matching any of `words_`, best first."""
+def _pg_queries(connection: Connection, words_: list[str]) -> list[str]:
+    """Each word's tsquery (its Spanish and English stems, without accents) as text, in one round trip: the
+    statements that use them then show the planner the query itself, and it picks the GIN index."""
+    unaccent = _unaccent(connection)
+    columns = ", ".join(f"CAST(plainto_tsquery('spanish', {unaccent}(:w{n})) || "
+                        f"plainto_tsquery('english', {unaccent}(:w{n})) AS TEXT)" for n in range(len(words_)))
+    return [str(query or "") for query in connection.execute(
+        text(f"SELECT {columns}"), {f"w{n}": word for n, word in enumerate(words_)}).one()]
+
+
+def _counts(connection: Connection, words_: list[str], city_key: Optional[str]) -> list[int]:
+    """How many records (up to DISTINCT_MAX + 1) each of `words_` is found in, in `city_key` or anywhere."""
     where_city = " AND city_key = :city_key" if city_key else ""
     if _postgres(connection):
-        unaccent = _unaccent(connection)
-        queries = " || ".join(f"plainto_tsquery('{config}', {unaccent}(:w{n}))"
-                              for n in range(len(words_)) for config in ("spanish", "english"))
-        sql = (f"SELECT kind, record_id, city_key, ts_rank(document, query) AS score "
-               f"FROM {TABLE}, (SELECT {queries} AS query) AS asked WHERE document @@ query{where_city} "
-               "ORDER BY score DESC, record_id LIMIT :limit")
-        parameters: dict[str, Any] = {f"w{n}": word for n, word in enumerate(words_)}
+        queries = _pg_queries(connection, words_)
+        # Each CTE is planned without the LIMIT, so a word found nowhere costs an index look-up, not a scan.
+        ctes = ", ".join(f"m{n} AS MATERIALIZED (SELECT 1 FROM {TABLE} "
+                         f"WHERE document @@ CAST(:q{n} AS TSQUERY){where_city})" for n in range(len(words_)))
+        counts = ", ".join(f"(SELECT count(*) FROM (SELECT 1 FROM m{n} LIMIT :limit) AS c{n})"
+                           for n in range(len(words_)))
+        parameters = {f"q{n}": query for n, query in enumerate(queries)}
+        return [int(count) for count in connection.execute(
+            text(f"WITH {ctes} SELECT {counts}"),
+            {**parameters, "city_key": city_key, "limit": DISTINCT_MAX + 1}).one()]
+    sql = text(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH :expression{where_city} "
+               "LIMIT :limit)")
+    return [int(connection.execute(sql, {"expression": _fts5(word), "city_key": city_key,
+                                         "limit": DISTINCT_MAX + 1}).scalar() or 0) for word in words_]
+
+
+def _fts5(*words_: str) -> str:
+    """An FTS5 expression matching any stem of `words_`."""
+    return " OR ".join(f'"{stem}"' for stem in stems(words_))
+
+
+def _matching(connection: Connection, words_: list[str], city_key: Optional[str], limit: int) -> list[Any]:
+    """Rows (kind, record_id, score) matching any of `words_` (in `city_key`), best (highest score) first."""
+    where_city = " AND city_key = :city_key" if city_key else ""
+    if _postgres(connection):
+        query = " | ".join(f"({each})" for each in _pg_queries(connection, words_) if each)
+        sql = (f"SELECT kind, record_id, ts_rank(document, CAST(:query AS TSQUERY)) AS score FROM {TABLE} "
+               f"WHERE document @@ CAST(:query AS TSQUERY){where_city}")
+        parameters: dict[str, Any] = {"query": query}
     else:
-        expression = " OR ".join(f'"{stem}"' for stem in stems(words_))
-        sql = (f"SELECT kind, record_id, city_key, -bm25({TABLE}, 0, 0, 0, 3.0, 1.0) AS score FROM {TABLE} "
-               f"WHERE {TABLE} MATCH :expression{where_city} ORDER BY score DESC, record_id LIMIT :limit")
-        parameters = {"expression": expression}
-    parameters.update(city_key=city_key, limit=limit)
-    return list(connection.execute(text(sql), parameters))
+        sql = (f"SELECT kind, record_id, -bm25({TABLE}, 0, 0, 0, 3.0, 1.0) AS score FROM {TABLE} "
+               f"WHERE {TABLE} MATCH :expression{where_city}")
+        parameters = {"expression": _fts5(*words_)}
+    sql += " ORDER BY score DESC, record_id LIMIT :limit"
+    return list(connection.execute(text(sql), {**parameters, "city_key": city_key, "limit": limit}))
 
 
 def _distinctive(connection: Connection, words_: list[str], city_key: Optional[str]) -> list[str]:
     """The words of `words_` found in at least one and at most DISTINCT_MAX records where the search looks."""
-    return [word for word in words_ if 0 < len(_matching(connection, [word], city_key, DISTINCT_MAX + 1))
-            <= DISTINCT_MAX]
+    return [word for word, count in zip(words_, _counts(connection, words_, city_key)) if 0 < count <= DISTINCT_MAX]
 
 
 def find(current: Session, message: str, city_key: Optional[str] = None, leave_out: Iterable[str] = (),

@@ -9,7 +9,7 @@ from typing import Callable
 
 from sqlalchemy.orm import Session
 
-from bot import db, queries
+from bot import db, queries, search
 from bot.bench.directory import City
 from bot.bench.stats import Latency, latency
 from bot.categories import CATEGORIES
@@ -17,6 +17,12 @@ from bot.normalise import fold
 from bot.settings import PAGE_SIZE
 
 Call = Callable[[Session], object]
+
+# Questions in users' words for the full-text search: words of every service, of a few, and of none.
+SEARCHED = ["donde dan orientación jurídica para migrantes", "I need help with food for my kids",
+            "hay alguna feria de servicios esta semana?", "clases de cocina venezolana",
+            "where can I renew my passport", "vacunación gratuita para niños", "apoyo psicosocial para refugiadas",
+            "necesito un abogado por un despido", "is there a job fair?", "taller de emprendimiento y microcrédito"]
 
 
 def _services_page(session: Session, city: str, categories: list[str]) -> list:
@@ -43,6 +49,14 @@ def _calls(cities: list[City], rng: random.Random) -> dict[str, Callable[[], Cal
         latitude, longitude = place.latitude + rng.uniform(-1, 1), place.longitude + rng.uniform(-1, 1)
         return lambda session: queries.nearest_centres(session, latitude, longitude)
 
+    def searched() -> Call:
+        """A question in the directory's own words, as `bot.search` reads it: in a city or anywhere."""
+        words = rng.choice(SEARCHED)
+        place = rng.choice(cities).name
+        if rng.random() < 0.5:
+            return lambda session: search.find(session, f"{words} en {place}", fold(place), [place])
+        return lambda session: search.find(session, words)
+
     def bind(function: Callable, *makers: Callable[[], object]) -> Callable[[], Call]:
         def make() -> Call:
             arguments = [maker() for maker in makers]
@@ -59,6 +73,7 @@ def _calls(cities: list[City], rng: random.Random) -> dict[str, Callable[[], Cal
         "cities_with() (centres)": bind(queries.cities_with),
         "upcoming_events(city, window)": events,
         "country_of(city)": bind(queries.country_of, city),
+        "search.find(message[, city]) (full-text)": searched,
     }
 
 
