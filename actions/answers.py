@@ -30,7 +30,8 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
     if request == "contact":
         return replies.contact_reply(session, texts, city)
     if request in ("service", "events") and page == 0:
-        hits = _named_in_message(tracker, session, city)
+        hits = _named_in_message(tracker, session, city, category if request == "service" else None,
+                                 "event" if request == "events" else None)
         if hits:
             return replies.found_reply(texts, hits, staff=staff_member(session, tracker) is not None)
     if request == "service":
@@ -53,12 +54,15 @@ QUESTION_SLOTS: Dict[str, tuple[str, Optional[str]]] = {
 }
 
 
-def _named_in_message(tracker: Tracker, session: Session, city: str) -> list:
+def _named_in_message(tracker: Tracker, session: Session, city: str, category: Optional[str],
+                      kind: Optional[str]) -> list:
     """The services and upcoming events of `city` that the latest message names by the directory's own words
-    ("¿dónde consulto el PPT?"), best first; empty when it names none (`bot.search`)."""
+    ("¿dónde consulto el PPT?"), best first, of the `category` (or "all") and `kind` asked; empty when it
+    names none (`bot.search`)."""
     message = tracker.latest_message or {}
     places = [str(entity.get("value")) for entity in message.get("entities") or [] if entity.get("entity") == "city"]
-    return search.find(session, message.get("text") or "", fold(city), [city, *places])
+    return search.find(session, message.get("text") or "", fold(city), [city, *places],
+                       category=None if category in (None, "all") else category, kind=kind)
 
 
 def language_known(tracker: Tracker) -> bool:

@@ -243,25 +243,27 @@ def _matching(connection: Connection, words_: list[str], city_key: Optional[str]
     return list(connection.execute(text(sql), {**parameters, "city_key": city_key, "limit": limit}))
 
 
-def _distinctive(connection: Connection, words_: list[str], city_key: Optional[str]) -> list[str]:
-    """The words of `words_` found in at least one and at most DISTINCT_MAX records where the search looks."""
-    return [word for word, count in zip(words_, _counts(connection, words_, city_key)) if 0 < count <= DISTINCT_MAX]
-
-
 def find(current: Session, message: str, city_key: Optional[str] = None, leave_out: Iterable[str] = (),
-         now: Optional[datetime] = None) -> list[Hit]:
+         now: Optional[datetime] = None, category: Optional[str] = None, kind: Optional[str] = None,
+         known_share: float = 0.0) -> list[Hit]:
     """The services and upcoming events (not cancelled) that `message`'s distinctive words name, in the city
     `city_key` (folded) or anywhere: at most MAX_HITS, best first, each scoring at least SCORE_SHARE of the
-    best. Empty when the message names nothing the directory says in few places."""
+    best. Only those of `category` and of `kind` ("service" or "event") when given; none unless the
+    directory knows more than `known_share` of the message's words (so that "la capital de Australia" is
+    not taken for "capital semilla"). Empty when the message names nothing the directory says in few places."""
     words_ = [word for word in terms(message, leave_out) if re.fullmatch(r"\w+", word)]
     if not words_:
         return []
     connection = current.connection()
-    chosen = _distinctive(connection, words_, city_key)
+    counts = _counts(connection, words_, city_key)
+    if sum(1 for count in counts if count) <= known_share * len(words_):
+        return []
+    chosen = [word for word, count in zip(words_, counts) if 0 < count <= DISTINCT_MAX]
     if not chosen:
         return []
     rows = _matching(connection, chosen, city_key, MAX_HITS * 3)
-    hits = _live(current, rows, now or datetime.now())
+    hits = [hit for hit in _live(current, rows, now or datetime.now())
+            if category in (None, hit.record.category) and kind in (None, hit.kind)]
     if not hits:
         return []
     best = hits[0].score

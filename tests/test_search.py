@@ -14,9 +14,10 @@ SAMPLE = FIXTURE.parent.parent.parent / "data" / "directory" / "sample.yml"
 NOW = datetime(2026, 11, 27, 12, 0)
 
 
-def found(url: str, message: str, city: str | None = None) -> list[str]:
+def found(url: str, message: str, city: str | None = None, **limits) -> list[str]:
     with db.session(url) as current:
-        return [hit.record.id for hit in search.find(current, message, city, [city] if city else [], now=NOW)]
+        return [hit.record.id for hit in search.find(current, message, city, [city] if city else [], now=NOW,
+                                                     **limits)]
 
 
 def test_a_service_is_found_by_the_words_of_its_name_and_description(database_url):
@@ -37,6 +38,17 @@ def test_words_of_many_records_or_of_any_request_find_nothing(database_url):
     assert found(database_url, "necesito ayuda con un servicio en el centro", "lima") == []
     assert found(database_url, "salud") == []  # in many records: the classifier's category answers it
     assert found(database_url, "") == [] and found(database_url, "🙏🙏") == []
+
+
+def test_a_search_keeps_to_what_was_asked(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    # "capital" is in one service only, but the directory does not know "australia": not a question for it
+    assert found(database_url, "cual es la capital de australia", known_share=0.5) == []
+    assert found(database_url, "capital semilla", known_share=0.5) == ["bog-employment"]
+    assert found(database_url, "pruebas rapidas de vih", "bogota", category="health") == ["bog-health"]
+    assert found(database_url, "pruebas rapidas de vih", "bogota", category="food") == []
+    assert found(database_url, "jornada de vacunacion", "bogota", kind="event") == ["bog-vaccination-2026-12"]
+    assert "bog-vaccination-2026-12" not in found(database_url, "jornada de vacunacion", "bogota", kind="service")
 
 
 def test_staff_notes_are_never_searched(database_url):

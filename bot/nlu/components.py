@@ -4,8 +4,8 @@ They are placed in config.yml's pipeline:
 `LanguageDetector` first (it may take "Can we talk in English?" out of the text
 the classifier sees), then `Preamble` (greetings before a question), then the
 tokenizer and classifiers; `DirectoryEntityExtractor` and `StaffOnly` after the
-classifiers, `DirectoryWords` after the FallbackClassifier (it reads what the classifier
-could not), and `SafetyNet` last.
+classifiers, `SafetyNet` after the FallbackClassifier, and `DirectoryWords` last (it reads
+what the classifier could not understand, and never touches an emergency).
 """
 
 from __future__ import annotations
@@ -231,6 +231,15 @@ def _from_staff(metadata: Dict[str, Any]) -> bool:
 SEARCHED_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "city_services", "find_events",
                               *(f"service_{category}" for category in CATEGORIES)})
 NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope"})
+KNOWN_SHARE = 0.5  # a message not understood is read by the directory's words when it knows most of them
+
+
+def _what_was_asked(intent: Optional[str]) -> tuple[Optional[str], Optional[str]]:
+    """What the classifier's `intent` restricts a search to: (a service category, "service"), (None, "event")
+    for events, or nothing (None, None)."""
+    if intent and intent.startswith("service_"):
+        return intent.removeprefix("service_"), "service"
+    return None, "event" if intent == "find_events" else None
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -255,8 +264,10 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
                       if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
             try:
                 with db.session() as current:
+                    category, kind = _what_was_asked(intent)
                     hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None,
-                                       cities)
+                                       cities, category=category, kind=kind,
+                                       known_share=KNOWN_SHARE if intent in NOT_UNDERSTOOD else 0.0)
                     found = [(hit.kind, hit.city, hit.record.category) for hit in hits]
             except Exception as error:  # without the directory there is nothing to find; the classifier stands
                 log.warning("directory search skipped: %s", error)
