@@ -54,14 +54,15 @@ QUESTION_SLOTS: Dict[str, tuple[str, Optional[str]]] = {
 }
 
 
-def _named_in_message(tracker: Tracker, session: Session, city: str, category: Optional[str],
-                      kind: Optional[str]) -> list:
-    """The services and upcoming events of `city` that the latest message names by the directory's own words
-    ("¿dónde consulto el PPT?"), best first, of the `category` (or "all") and `kind` asked; empty when it
-    names none (`bot.search`)."""
+def _named_in_message(tracker: Tracker, session: Session, city: Optional[str], category: Optional[str] = None,
+                      kind: Optional[str] = None) -> list:
+    """The services and upcoming events of `city` (or anywhere) that the latest message names by the
+    directory's own words ("¿dónde consulto el PPT?"), best first, of the `category` (or "all") and `kind`
+    asked; empty when it names none (`bot.search`)."""
     message = tracker.latest_message or {}
     places = [str(entity.get("value")) for entity in message.get("entities") or [] if entity.get("entity") == "city"]
-    return search.find(session, message.get("text") or "", fold(city), [city, *places],
+    return search.find(session, message.get("text") or "", fold(city) if city else None,
+                       [place for place in (city, *places) if place],
                        category=None if category in (None, "all") else category, kind=kind)
 
 
@@ -77,11 +78,18 @@ def _latest_intent(tracker: Tracker) -> Optional[str]:
 
 
 def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optional[Reply]:
-    """Hours or contact asked, naming no city, right after services or events were shown: theirs."""
+    """Hours or contact of the services or events of the city that the message names by the directory's own
+    words ("¿a qué hora abre el comedor?"); or, naming no city, of those just shown."""
     detail = {"centre_hours": "hours", "centre_contact": "contact"}.get(_latest_intent(tracker) or "")
+    if not detail:
+        return None
+    city = tracker.get_slot("city")
+    named = _named_in_message(tracker, session, city) if city else []
+    if named:
+        return details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in named], detail)
     shown = [each for each in tracker.get_slot("subject") or [] if not str(each).startswith("centre:")]
     named_city = any(entity.get("entity") == "city" for entity in tracker.latest_message.get("entities") or [])
-    if not detail or not shown or named_city:
+    if not shown or named_city:
         return None
     return details.detail_reply(session, texts, shown, detail)
 
@@ -107,14 +115,16 @@ DETAIL_INTENTS = {"ask_cost": "cost", "ask_requirements": "requirements"}
 
 
 class ActionAnswerDetail(DirectoryAction):
-    """What the things just shown cost or ask people to bring; when nothing was shown, which service?"""
+    """What the services the message names (by the directory's own words), or else the things just shown,
+    cost or ask people to bring; when there are none, which service?"""
 
     def name(self) -> Text:
         return "action_answer_detail"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         detail = DETAIL_INTENTS.get(_latest_intent(tracker) or "", "requirements")
-        reply = details.detail_reply(session, texts, tracker.get_slot("subject") or [], detail)
+        named = [replies.subject_of(hit.record) for hit in _named_in_message(tracker, session, tracker.get_slot("city"))]
+        reply = details.detail_reply(session, texts, named or tracker.get_slot("subject") or [], detail)
         if reply is None:
             reply = Reply(found=False)
             reply.say(texts("text_detail_which"), texts.buttons("utter_help"))

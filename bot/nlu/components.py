@@ -4,7 +4,7 @@ They are placed in config.yml's pipeline:
 `LanguageDetector` first (it may take "Can we talk in English?" out of the text
 the classifier sees), then `Preamble` (greetings before a question), then the
 tokenizer and classifiers; `DirectoryEntityExtractor` and `StaffOnly` after the
-classifiers, `SafetyNet` after the FallbackClassifier, and `DirectoryWords` last (it reads
+classifiers, `NotWords` and `SafetyNet` after the FallbackClassifier, and `DirectoryWords` last (it reads
 what the classifier could not understand, and never touches an emergency).
 """
 
@@ -29,6 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import db, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
+from bot.gibberish import is_gibberish
 from bot.places import NameIndex
 from bot.preamble import without_preamble
 from bot.normalise import fold
@@ -151,7 +152,10 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
 INFORM_CITY = "inform_city"
 _AROUND_A_CITY = frozenset("en in de from desde la el ciudad city of estoy vivo soy i am im live the "
                            "ahora now aqui here y and e what about how que tal pues entonces then also too "
-                           "tambien ok okay vale bueno del al pa para for ahi alla there".split())
+                           "tambien ok okay vale bueno del al pa para for ahi alla there "
+                           # "cambio de ciudad: Lima", "change city: Quito", "mejor en Tumbes"
+                           "cambio cambiar cambia cambie cambiemos change changed switch editar edit update actualizar "
+                           "actualiza nueva nuevo new otra another mejor better instead mas bien rather".split())
 
 
 def _only_places(text: str, places: list) -> bool:
@@ -226,6 +230,22 @@ def _from_staff(metadata: Dict[str, Any]) -> bool:
         return False
 
 
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class NotWords(_Stateless):
+    """Reads keyboard mashing ("asdfghjkl", "jdjdjd", "????") as not understood (`bot.gibberish`), whatever
+    the classifier made of so few letters: it is not a yes, a greeting or a question. The safety net
+    after it still reads every word."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            if is_gibberish(message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""):
+                chosen = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [chosen, *(message.get(INTENT_RANKING_KEY) or [])],
+                            add_to_output=True)
+        return messages
+
+
 # What a message the directory's own words answer may be read as; a service found is asked about by its
 # category, an event by `find_events`.
 SEARCHED_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "city_services", "find_events",
@@ -249,43 +269,47 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
 
     "¿dónde consulto el estado del PPT?" names what a service's name or description says: a message the
     classifier did not understand becomes a question about that service's category (or about events, for
-    an event); and when everything found lies in one city, and the message names none, that city
-    becomes its `city` entity, so the answer (which names the city) comes at once. The action answers
-    with the records found (`actions.answers`).
+    an event); beside an emergency with no question of its own, that question is kept for after the
+    emergency lines (the intent stays `emergency`). When everything found lies in one city, and the
+    message names none, that city becomes its `city` entity, so the answer (which names the city) comes
+    at once. The action answers with the records found (`actions.answers`).
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            if intent not in SEARCHED_INTENTS:
-                continue
-            entities = message.get(ENTITIES) or []
-            cities = [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in entities
-                      if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
-            try:
-                with db.session() as current:
-                    category, kind = _what_was_asked(intent)
-                    hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None,
-                                       cities, category=category, kind=kind,
-                                       known_share=KNOWN_SHARE if intent in NOT_UNDERSTOOD else 0.0)
-                    found = [(hit.kind, hit.city, hit.record.category) for hit in hits]
-            except Exception as error:  # without the directory there is nothing to find; the classifier stands
-                log.warning("directory search skipped: %s", error)
-                continue
-            if not found:
-                continue
-            if intent in NOT_UNDERSTOOD:
-                kind, _, category = found[0]
-                chosen = {INTENT_NAME_KEY: "find_events" if kind == "event" or category not in CATEGORIES
-                          else f"service_{category}", PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen, *(message.get(INTENT_RANKING_KEY) or [])],
-                            add_to_output=True)
-            if not cities and len({city for _, city, _ in found}) == 1:
-                text = message.get(TEXT) or ""
-                message.set(ENTITIES, [*entities, _entity("city", found[0][1], 0, len(text), self.__class__.__name__)],
-                            add_to_output=True)
+            safety_question = intent == triage.EMERGENCY and not (message.get(SAFETY) or {}).get("question")
+            if intent in SEARCHED_INTENTS or safety_question:
+                self._read(message, intent, safety_question)
         return messages
+
+    def _read(self, message: Message, intent: Optional[str], safety_question: bool) -> None:
+        entities = message.get(ENTITIES) or []
+        cities = [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in entities if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
+        category, kind = _what_was_asked(intent)
+        try:
+            with db.session() as current:
+                hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None, cities,
+                                   category=category, kind=kind,
+                                   known_share=KNOWN_SHARE if intent in NOT_UNDERSTOOD else 0.0)
+                found = [(hit.kind, hit.city, hit.record.category) for hit in hits]
+        except Exception as error:  # without the directory there is nothing to find; the classifier stands
+            log.warning("directory search skipped: %s", error)
+            return
+        if not found:
+            return
+        kind, city, category = found[0]
+        question = "find_events" if kind == "event" or category not in CATEGORIES else f"service_{category}"
+        if safety_question:
+            message.set(SAFETY, {**(message.get(SAFETY) or {}), "question": question}, add_to_output=True)
+        elif intent in NOT_UNDERSTOOD:
+            chosen = {INTENT_NAME_KEY: question, PREDICTED_CONFIDENCE_KEY: 1.0}
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *(message.get(INTENT_RANKING_KEY) or [])], add_to_output=True)
+        if not cities and len({each[1] for each in found}) == 1:
+            text = message.get(TEXT) or ""
+            message.set(ENTITIES, [*entities, _entity("city", city, 0, len(text), self.__class__.__name__)],
+                        add_to_output=True)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
