@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
-from actions.city_form import ask_city
+from actions.city_form import ask_city, city_guess
 from actions.staff import staff_member
 from bot import details, queries, replies, search
 from bot.normalise import fold
@@ -96,12 +96,16 @@ def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optio
 
 class ActionAnswer(DirectoryAction):
     """Answers the question asked (centre, hours, contact, services, events) for the city given; hours or
-    contact asked right after services were shown are those services'. Remembers what it showed."""
+    contact asked right after services were shown are those services'. Remembers what it showed. A city
+    the message seems to name by likeness alone is asked back first ("¿Te refieres a Barranquilla?")."""
 
     def name(self) -> Text:
         return "action_answer"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
+        guess = city_guess(tracker)
+        if guess:  # "y en barranqila?": asked back, never answered for a city the user may not mean
+            return ask_city(session, texts, guess), []
         reply = _detail_follow_up(tracker, session, texts) or _answer_request(tracker, session, texts, 0)
         return reply, [SlotSet("page", 0), SlotSet("subject", reply.subjects)]
 

@@ -45,6 +45,8 @@ _CATEGORY_PATTERNS = {name: _keyword_pattern(words) for name, words in CATEGORIE
 
 
 def categories_in(text: str) -> list[str]:
-    """The service categories whose words appear in `text`."""
+    """The service categories whose words appear in `text`, in the order they first appear."""
     folded = fold(text)
-    return [name for name, pattern in _CATEGORY_PATTERNS.items() if pattern.search(folded)]
+    found = {name: match.start() for name, pattern in _CATEGORY_PATTERNS.items()
+             if (match := pattern.search(folded)) is not None}
+    return sorted(found, key=found.__getitem__)

@@ -50,6 +50,8 @@ def detail_reply(session: Session, texts: Texts, subjects: Sequence[str], detail
 def _lines(texts: Texts, thing: Thing, detail: str) -> list[str]:
     """The name of `thing` and the lines that tell its `detail`."""
     if isinstance(thing, Event):
+        if detail == "contact" and thing.centre:  # "whatsapp?" after an event: how to reach its centre
+            return [f"*{localised(thing.title, texts.language)}*", *contact_lines(texts, thing.centre)]
         return [event_card(texts, thing)]
     language = texts.language
     name = [f"*{localised(thing.name, language)}*"]

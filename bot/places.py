@@ -53,6 +53,7 @@ class Place:
     end: int
     in_directory: bool
     by_district: bool = False  # found by a district or centre name of the city, not the city's own name
+    sure: bool = True  # False for a typo matched by likeness alone: ask "¿Te refieres a ...?", never assume
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,8 @@ def find_cities(text: str, names: Names) -> list[Place]:
             if place and size == 1 and first and tokens[first - 1][2] in CLITICS and text[tokens[first][0]].islower():
                 place = None  # "me quito el teléfono": a verb after its pronoun, not Quito
             if place:
-                name, known, by_district = place
-                found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known, by_district))
+                name, known, by_district, sure = place
+                found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known, by_district, sure))
                 used.update(span)
     named = {place.name for place in found if not place.by_district}
     if named:  # "el Prado, Barranquilla": the city said in so many words wins over a district of another one
@@ -249,25 +250,26 @@ def find_cities(text: str, names: Names) -> list[Place]:
     return sorted(found, key=lambda place: place.start)
 
 
-def _match(phrase: str, names: Names) -> Optional[tuple[str, bool, bool]]:
-    """The city `phrase` names: its canonical name, whether the directory has it, and whether it was found
-    by a district or centre name (or their sound) rather than the city's own."""
+def _match(phrase: str, names: Names) -> Optional[tuple[str, bool, bool, bool]]:
+    """The city `phrase` names: its canonical name, whether the directory has it, whether it was found
+    by a district or centre name (or their sound) rather than the city's own, and whether it was found by
+    spelling or sound (sure) rather than by likeness alone."""
     if phrase in names.cities:
-        return names.cities[phrase], True, False
+        return names.cities[phrase], True, False, True
     if phrase in names.districts:
         city = names.districts[phrase]
-        return city, fold(city) in names.cities, True
+        return city, fold(city) in names.cities, True, True
     if phrase in gazetteer():
-        return gazetteer()[phrase], False, False
+        return gazetteer()[phrase], False, False, True
     if len(phrase) < SOUND_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
         return None
     sound = sounds(phrase)
     heard = names.sounding.get(sound)
     if heard:
-        return heard, True, sound != sounds(heard)  # the sound of a district or centre, not of the city
+        return heard, True, sound != sounds(heard), True  # by_district: the sound of a district or centre
     if len(phrase) < FUZZY_MIN_LENGTH:
         return None
     best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
     if best:
-        return names.cities[best[0]], True, False
+        return names.cities[best[0]], True, False, False
     return None

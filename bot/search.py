@@ -27,7 +27,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from bot.models import Event, Service
+from bot.models import Centre, Event, Service
 from bot.normalise import fold, words
 
 TABLE = "directory_search"
@@ -244,20 +244,19 @@ def _matching(connection: Connection, words_: list[str], city_key: Optional[str]
 
 
 def find(current: Session, message: str, city_key: Optional[str] = None, leave_out: Iterable[str] = (),
-         now: Optional[datetime] = None, category: Optional[str] = None, kind: Optional[str] = None,
-         known_share: float = 0.0) -> list[Hit]:
+         now: Optional[datetime] = None, category: Optional[str] = None, kind: Optional[str] = None) -> list[Hit]:
     """The services and upcoming events (not cancelled) that `message`'s distinctive words name, in the city
     `city_key` (folded) or anywhere: at most MAX_HITS, best first, each scoring at least SCORE_SHARE of the
-    best. Only those of `category` and of `kind` ("service" or "event") when given; none unless the
-    directory knows more than `known_share` of the message's words (so that "la capital de Australia" is
-    not taken for "capital semilla"). Empty when the message names nothing the directory says in few places."""
+    best. Only those of `category` and of `kind` ("service" or "event") when given. The words of the names
+    of the city's centres are places, not things, and are left out like `leave_out`. Empty when the message
+    names nothing the directory says in few places."""
+    if city_key:
+        leave_out = [*leave_out, *_centre_names(current, city_key)]
     words_ = [word for word in terms(message, leave_out) if re.fullmatch(r"\w+", word)]
     if not words_:
         return []
     connection = current.connection()
     counts = _counts(connection, words_, city_key)
-    if sum(1 for count in counts if count) <= known_share * len(words_):
-        return []
     chosen = [word for word, count in zip(words_, counts) if 0 < count <= DISTINCT_MAX]
     if not chosen:
         return []
@@ -268,6 +267,12 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
         return []
     best = hits[0].score
     return [hit for hit in hits if hit.score >= best * SCORE_SHARE][:MAX_HITS]
+
+
+def _centre_names(current: Session, city_key: str) -> list[str]:
+    """The names of the centres of the city `city_key`, in both languages."""
+    return [text_ for name in current.scalars(select(Centre.name).where(Centre.city_key == city_key))
+            for text_ in _texts(name).values()]
 
 
 def _live(current: Session, rows: list[Any], now: datetime) -> list[Hit]:

@@ -88,3 +88,11 @@ def test_a_centre_named_alone_stands_for_its_city(loaded):
 def test_a_city_named_outright_wins_over_a_district_of_another(loaded):
     index = NameIndex(loaded)
     assert names(index, "antes vivía en Atalaya, ahora estoy en Quito") == [("Quito", True)]
+
+
+def test_a_city_matched_by_likeness_alone_is_not_sure(loaded):
+    index = NameIndex(loaded)
+    [guess] = index.find_cities("centro en cucutra")
+    assert (guess.name, guess.sure) == ("Cúcuta", False)
+    assert [(place.name, place.sure) for place in index.find_cities("centro en kukuta y en Quito")] == [
+        ("Cúcuta", True), ("Quito", True)]  # by sound, and by spelling

@@ -67,6 +67,14 @@ def _entity(kind: str, value: str, start: int, end: int, extractor: str) -> dict
 _NAMES = NameIndex()
 
 
+def _choose(message: Message, intent: str) -> None:
+    """Give `message` the intent `intent`, sure, at the head of its ranking (where it is not also further down)."""
+    chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [each for each in message.get(INTENT_RANKING_KEY) or [] if each.get(INTENT_NAME_KEY) != intent]
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageDetector(_Stateless, EntityExtractorMixin):
     """Adds a `language` entity (es/en) when the message clearly is in, or asks for, that language.
@@ -122,7 +130,8 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
     """Gives each city named in the message its directory spelling, and adds `category` entities.
 
     Cities come from the directory (read at run time, fuzzy, accent- and
-    case-insensitive) and a gazetteer of the region; a city the classifier
+    case-insensitive) and a gazetteer of the region; one matched by likeness
+    alone is a `city_guess`, which the assistant asks back; a city the classifier
     found that neither knows is kept as written. A message that is nothing
     but a city ("Trujillo", "en Lima", "I'm in Quito") tells the city,
     whatever the classifier guessed from so few letters.
@@ -133,16 +142,12 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             places = _NAMES.find_cities(text)
             if places and _only_places(text, places):
-                chosen = {INTENT_NAME_KEY: INFORM_CITY, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [each for each in message.get(INTENT_RANKING_KEY) or []
-                           if each.get(INTENT_NAME_KEY) != INFORM_CITY]
-                message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+                _choose(message, INFORM_CITY)
             entities = [entity for entity in message.get(ENTITIES, [])
                         if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
                         or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE]))]
-            entities += [_entity("city", place.name, place.start, place.end, self.__class__.__name__)
-                         for place in places]
+            entities += [_entity("city" if place.sure else CITY_GUESS, place.name, place.start, place.end,
+                                 self.__class__.__name__) for place in places]
             entities += [_entity("category", name, 0, len(text), self.__class__.__name__)
                          for name in categories_in(text)]
             message.set(ENTITIES, entities, add_to_output=True)
@@ -150,6 +155,7 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
 
 
 INFORM_CITY = "inform_city"
+CITY_GUESS = "city_guess"  # a city matched by likeness alone ("barranqila"): asked back, never assumed
 _AROUND_A_CITY = frozenset("en in de from desde la el ciudad city of estoy vivo soy i am im live the "
                            "ahora now aqui here y and e what about how que tal pues entonces then also too "
                            "tambien ok okay vale bueno del al pa para for ahi alla there "
@@ -239,19 +245,25 @@ class NotWords(_Stateless):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             if is_gibberish(message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""):
-                chosen = {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}
-                message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [chosen, *(message.get(INTENT_RANKING_KEY) or [])],
-                            add_to_output=True)
+                _choose(message, "nlu_fallback")
         return messages
 
 
 # What a message the directory's own words answer may be read as; a service found is asked about by its
 # category, an event by `find_events`.
-SEARCHED_INTENTS = frozenset({"nlu_fallback", "out_of_scope", "city_services", "find_events",
+SEARCHED_INTENTS = frozenset({"nlu_fallback", "city_services", "find_events",
                               *(f"service_{category}" for category in CATEGORIES)})
-NOT_UNDERSTOOD = frozenset({"nlu_fallback", "out_of_scope"})
-KNOWN_SHARE = 0.5  # a message not understood is read by the directory's words when it knows most of them
+# The classifier unsure, not sure it is off the subject ("¿cuál es la capital de Australia?").
+NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
+
+
+def _read_category(message: Message) -> None:
+    """A message the classifier could not read, which names a kind of service in so many words ("papeles",
+    "shelter"): a question about the first kind it names."""
+    named = [entity[ENTITY_ATTRIBUTE_VALUE] for entity in message.get(ENTITIES) or []
+             if entity[ENTITY_ATTRIBUTE_TYPE] == "category"]
+    if named:
+        _choose(message, f"service_{named[0]}")
 
 
 def _what_was_asked(intent: Optional[str]) -> tuple[Optional[str], Optional[str]]:
@@ -272,7 +284,8 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
     an event); beside an emergency with no question of its own, that question is kept for after the
     emergency lines (the intent stays `emergency`). When everything found lies in one city, and the
     message names none, that city becomes its `city` entity, so the answer (which names the city) comes
-    at once. The action answers with the records found (`actions.answers`).
+    at once. The action answers with the records found (`actions.answers`). A message still not understood
+    that names a kind of service in so many words ("papeles", "shelter") asks for that kind.
     """
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -281,6 +294,8 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
             safety_question = intent == triage.EMERGENCY and not (message.get(SAFETY) or {}).get("question")
             if intent in SEARCHED_INTENTS or safety_question:
                 self._read(message, intent, safety_question)
+            if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in NOT_UNDERSTOOD:
+                _read_category(message)
         return messages
 
     def _read(self, message: Message, intent: Optional[str], safety_question: bool) -> None:
@@ -290,8 +305,7 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
         try:
             with db.session() as current:
                 hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None, cities,
-                                   category=category, kind=kind,
-                                   known_share=KNOWN_SHARE if intent in NOT_UNDERSTOOD else 0.0)
+                                   category=category, kind=kind)
                 found = [(hit.kind, hit.city, hit.record.category) for hit in hits]
         except Exception as error:  # without the directory there is nothing to find; the classifier stands
             log.warning("directory search skipped: %s", error)
@@ -303,9 +317,7 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
         if safety_question:
             message.set(SAFETY, {**(message.get(SAFETY) or {}), "question": question}, add_to_output=True)
         elif intent in NOT_UNDERSTOOD:
-            chosen = {INTENT_NAME_KEY: question, PREDICTED_CONFIDENCE_KEY: 1.0}
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen, *(message.get(INTENT_RANKING_KEY) or [])], add_to_output=True)
+            _choose(message, question)
         if not cities and len({each[1] for each in found}) == 1:
             text = message.get(TEXT) or ""
             message.set(ENTITIES, [*entities, _entity("city", city, 0, len(text), self.__class__.__name__)],

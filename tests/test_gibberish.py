@@ -1,0 +1,16 @@
+"""Keyboard mashing is told from words, short forms and laughter."""
+
+import pytest
+
+from bot.gibberish import is_gibberish
+
+
+@pytest.mark.parametrize("text", ["asdfghjkl", "jdjdjdjdjd 😂😂", "brrr kkkk ??? ..", "lkjlkj sdf", "????", "zzzzz"])
+def test_mashing_is_gibberish(text):
+    assert is_gibberish(text)
+
+
+@pytest.mark.parametrize("text", ["ok", "si", "👍", "🙏", "dnd?", "tlf?", "jajaja", "hmm", "no", "10", "Lima",
+                                  "construcción", "ppt en cucuta", "necesito un psicólogo", "", "kdjfk ok ok bla"])
+def test_words_short_forms_and_laughter_are_not(text):
+    assert not is_gibberish(text)
