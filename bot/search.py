@@ -33,17 +33,18 @@ from bot.normalise import fold, words
 TABLE = "directory_search"
 DISTINCT_MAX = 3  # a word found in more records than this is not what the writer is looking for
 MAX_HITS = 3
-SCORE_SHARE = 0.5  # a hit scores at least this share of the best one
+SCORE_SHARE = 0.5  # of the records matching as many words, those scoring at least this share of the best
 MIN_LENGTH = 3  # shorter words ("de", "el") say nothing; acronyms such as PPT, SIS and VIH have three letters
 STOPWORDS_FILE = Path(__file__).parent / "data" / "search_stopwords.txt"
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A record found (a Service or an Event of the caller's session) and how well it matched (higher is
-    better)."""
+    """A record found (a Service or an Event of the caller's session), how many distinctive words of the
+    message it matched, and how well (higher is better: a word in a name counts more)."""
 
     record: Any
+    words: int
     score: float
 
     @property
@@ -202,71 +203,84 @@ def _pg_queries(connection: Connection, words_: list[str]) -> list[str]:
         text(f"SELECT {columns}"), {f"w{n}": word for n, word in enumerate(words_)}).one()]
 
 
-def _counts(connection: Connection, words_: list[str], city_key: Optional[str]) -> list[int]:
-    """How many records (up to DISTINCT_MAX + 1) each of `words_` is found in, in `city_key` or anywhere."""
+def _rows_per_word(connection: Connection, words_: list[str], city_key: Optional[str]) -> list[list[Any]]:
+    """For each of `words_`, up to DISTINCT_MAX + 1 rows (kind, record_id, score) of the records it is found in,
+    in `city_key` or anywhere; the score is higher for a better match (the word in a name)."""
     where_city = " AND city_key = :city_key" if city_key else ""
     if _postgres(connection):
-        queries = _pg_queries(connection, words_)
         # Each CTE is planned without the LIMIT, so a word found nowhere costs an index look-up, not a scan.
-        ctes = ", ".join(f"m{n} AS MATERIALIZED (SELECT 1 FROM {TABLE} "
-                         f"WHERE document @@ CAST(:q{n} AS TSQUERY){where_city})" for n in range(len(words_)))
-        counts = ", ".join(f"(SELECT count(*) FROM (SELECT 1 FROM m{n} LIMIT :limit) AS c{n})"
-                           for n in range(len(words_)))
-        parameters = {f"q{n}": query for n, query in enumerate(queries)}
-        return [int(count) for count in connection.execute(
-            text(f"WITH {ctes} SELECT {counts}"),
-            {**parameters, "city_key": city_key, "limit": DISTINCT_MAX + 1}).one()]
-    sql = text(f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {TABLE} MATCH :expression{where_city} "
-               "LIMIT :limit)")
-    return [int(connection.execute(sql, {"expression": _fts5(word), "city_key": city_key,
-                                         "limit": DISTINCT_MAX + 1}).scalar() or 0) for word in words_]
+        ctes = ", ".join(f"m{n} AS MATERIALIZED (SELECT kind, record_id, ts_rank(document, CAST(:q{n} AS TSQUERY)) "
+                         f"AS score FROM {TABLE} WHERE document @@ CAST(:q{n} AS TSQUERY){where_city})"
+                         for n in range(len(words_)))
+        parts = " UNION ALL ".join(f"(SELECT {n} AS word, kind, record_id, score FROM m{n} LIMIT :limit)"
+                                   for n in range(len(words_)))
+        parameters = {f"q{n}": query for n, query in enumerate(_pg_queries(connection, words_))}
+        found: list[list[Any]] = [[] for _ in words_]
+        for row in connection.execute(text(f"WITH {ctes} {parts}"),
+                                      {**parameters, "city_key": city_key, "limit": DISTINCT_MAX + 1}):
+            found[row.word].append(row)
+        return found
+    sql = text(f"SELECT kind, record_id, -bm25({TABLE}, 0, 0, 0, 3.0, 1.0) AS score FROM {TABLE} "
+               f"WHERE {TABLE} MATCH :expression{where_city} LIMIT :limit")
+    return [list(connection.execute(sql, {"expression": " OR ".join(f'"{stem}"' for stem in stems([word])),
+                                          "city_key": city_key, "limit": DISTINCT_MAX + 1}))
+            for word in words_]
 
 
-def _fts5(*words_: str) -> str:
-    """An FTS5 expression matching any stem of `words_`."""
-    return " OR ".join(f'"{stem}"' for stem in stems(words_))
+@dataclass
+class _Match:
+    kind: str
+    record_id: str
+    words: int = 0  # distinctive words of the message it matches
+    score: float = 0.0
 
 
-def _matching(connection: Connection, words_: list[str], city_key: Optional[str], limit: int) -> list[Any]:
-    """Rows (kind, record_id, score) matching any of `words_` (in `city_key`), best (highest score) first."""
-    where_city = " AND city_key = :city_key" if city_key else ""
-    if _postgres(connection):
-        query = " | ".join(f"({each})" for each in _pg_queries(connection, words_) if each)
-        sql = (f"SELECT kind, record_id, ts_rank(document, CAST(:query AS TSQUERY)) AS score FROM {TABLE} "
-               f"WHERE document @@ CAST(:query AS TSQUERY){where_city}")
-        parameters: dict[str, Any] = {"query": query}
-    else:
-        sql = (f"SELECT kind, record_id, -bm25({TABLE}, 0, 0, 0, 3.0, 1.0) AS score FROM {TABLE} "
-               f"WHERE {TABLE} MATCH :expression{where_city}")
-        parameters = {"expression": _fts5(*words_)}
-    sql += " ORDER BY score DESC, record_id LIMIT :limit"
-    return list(connection.execute(text(sql), {**parameters, "city_key": city_key, "limit": limit}))
+def _matches(rows_per_word: list[list[Any]]) -> list[_Match]:
+    """The records that the distinctive words (found in 1 to DISTINCT_MAX records) match, most words first."""
+    matches: dict[tuple[str, str], _Match] = {}
+    for rows in rows_per_word:
+        if 0 < len(rows) <= DISTINCT_MAX:
+            for row in rows:
+                match = matches.setdefault((row.kind, row.record_id), _Match(row.kind, row.record_id))
+                match.words += 1
+                match.score += float(row.score)
+    return sorted(matches.values(), key=lambda match: (-match.words, -match.score, match.record_id))
 
 
 def find(current: Session, message: str, city_key: Optional[str] = None, leave_out: Iterable[str] = (),
          now: Optional[datetime] = None, category: Optional[str] = None, kind: Optional[str] = None) -> list[Hit]:
     """The services and upcoming events (not cancelled) that `message`'s distinctive words name, in the city
-    `city_key` (folded) or anywhere: at most MAX_HITS, best first, each scoring at least SCORE_SHARE of the
-    best. Only those of `category` and of `kind` ("service" or "event") when given. The words of the names
-    of the city's centres are places, not things, and are left out like `leave_out`. Empty when the message
-    names nothing the directory says in few places."""
+    `city_key` (folded) or anywhere: at most MAX_HITS of those matching the most of them, best first, each
+    scoring at least SCORE_SHARE of the best.
+
+    With `category` or `kind` ("service" or "event") asked, a record of another matches only with two
+    words or more ("Temporary Protection Permit" finds legal advice when papers were asked; "comida"
+    alone does not find a children's space that serves meals), or when the city has nothing of the
+    category asked. The words of the names of the city's
+    centres are places, not things, and are left out like `leave_out`. Empty when the message names
+    nothing the directory says in few places."""
     if city_key:
         leave_out = [*leave_out, *_centre_names(current, city_key)]
     words_ = [word for word in terms(message, leave_out) if re.fullmatch(r"\w+", word)]
     if not words_:
         return []
-    connection = current.connection()
-    counts = _counts(connection, words_, city_key)
-    chosen = [word for word, count in zip(words_, counts) if 0 < count <= DISTINCT_MAX]
-    if not chosen:
-        return []
-    rows = _matching(connection, chosen, city_key, MAX_HITS * 3)
-    hits = [hit for hit in _live(current, rows, now or datetime.now())
-            if category in (None, hit.record.category) and kind in (None, hit.kind)]
+    matches = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
+    hits = [hit for hit in matches
+            if hit.words >= 2 or (category in (None, hit.record.category) and kind in (None, hit.kind))]
+    if not hits and matches and category and not _has_category(current, city_key, category):
+        hits = matches  # nothing of the kind asked there: what the words name is the best answer left
     if not hits:
         return []
-    best = hits[0].score
-    return [hit for hit in hits if hit.score >= best * SCORE_SHARE][:MAX_HITS]
+    best = hits[0]  # the matches come most words first, then best score
+    return [hit for hit in hits if hit.words == best.words and hit.score >= best.score * SCORE_SHARE][:MAX_HITS]
+
+
+def _has_category(current: Session, city_key: Optional[str], category: str) -> bool:
+    """Whether the city `city_key` (or the directory) has a service of `category`."""
+    query = select(Service.id).where(Service.category == category)
+    if city_key:
+        query = query.where(Service.city_key == city_key)
+    return current.scalars(query.limit(1)).first() is not None
 
 
 def _centre_names(current: Session, city_key: str) -> list[str]:
@@ -275,8 +289,8 @@ def _centre_names(current: Session, city_key: str) -> list[str]:
             for text_ in _texts(name).values()]
 
 
-def _live(current: Session, rows: list[Any], now: datetime) -> list[Hit]:
-    """`rows` as hits, without events that are over or cancelled."""
+def _live(current: Session, rows: list[_Match], now: datetime) -> list[Hit]:
+    """`rows` as hits (scored by the words they match), without events that are over or cancelled."""
     services = {service.id: service for service in current.scalars(
         select(Service).where(Service.id.in_([row.record_id for row in rows if row.kind == "service"])))}
     events = {event.id: event for event in current.scalars(
@@ -288,5 +302,5 @@ def _live(current: Session, rows: list[Any], now: datetime) -> list[Hit]:
             continue
         if isinstance(record, Event) and (record.cancelled or (record.ends or record.starts) < now - timedelta(hours=12)):
             continue
-        hits.append(Hit(record, float(row.score)))
+        hits.append(Hit(record, row.words, row.score))
     return hits
