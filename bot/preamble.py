@@ -1,7 +1,8 @@
 """Greetings and courtesies at the start of a message, which must not swallow the question after them.
 
 "hola buenas, ¿cómo saco la visa humanitaria en Quito?" is a question about papers, not a
-greeting; "Good afternoon, God bless you. Where can I see a doctor?" asks for a doctor.
+greeting; "Good afternoon, God bless you. Where can I see a doctor?" asks for a doctor; "muchas
+gracias, ¿y el sábado?" asks about Saturday.
 `without_preamble` takes the opening greetings and courtesy formulas off, when a question of
 two words or more is left; a message that is only a greeting is left as it is.
 """
@@ -21,11 +22,14 @@ _OPENERS = [
     r"pana", r"estimad[oa]s?", r"espero que (?:este|estes|esten) (?:muy )?bien", r"disculpe?n?", r"perdone?n?",
     r"perdon", r"(?:disculpe?n?|perdone?n?|perdon) (?:por )?(?:la|las) molestias?", r"con (?:todo )?respeto",
     r"una (?:pregunta|consulta)", r"muy (?:buenas|buenos)", r"feliz (?:dia|tarde|noche)",
+    r"(?:muchas |mil |muchisimas )?gracias(?: de verdad| por todo| por la informacion)?", r"ok(?:ey)? gracias",
+    r"vale gracias", r"que amable",
     # en
     r"hello+(?: there| all| everyone)?", r"hi+(?: there| all| everyone)?", r"hey+(?: there)?", r"hiya",
     r"good (?:morning|afternoon|evening|day)", r"greetings", r"blessings", r"god bless(?: you)?",
     r"(?:i )?hope (?:you are|you're|youre) (?:well|ok|okay|fine)", r"sorry to (?:bother|disturb|trouble)(?: you)?",
     r"excuse me", r"pardon me", r"dear (?:sir|madam|team|all|friends?)", r"(?:a|one|quick) question",
+    r"thank you(?: (?:very|so) (?:much|kindly))?", r"thanks(?: a lot| so much)?", r"ok(?:ay)? thanks", r"many thanks",
 ]
 # Longest first, so that "disculpe la molestia" is taken whole, not "disculpe" alone.
 _OPENING = re.compile(rf"^(?:{'|'.join(sorted(_OPENERS, key=len, reverse=True))})\b[\s,.;:!¡?¿…\-–—🙏👋😊🙂]*")
