@@ -229,13 +229,15 @@ def find_cities(text: str, names: Names) -> list[Place]:
     tokens = [(match.start(), match.end(), fold(match.group())) for match in _TOKEN.finditer(text)]
     found: list[Place] = []
     used: set[int] = set()
-    for size in range(min(names.longest, len(tokens)), 0, -1):
+    # Spellings and sounds first, likeness after: "en barranquilla" is not a typo of Barranquilla.
+    for size, likeness in [(size, likeness) for likeness in (False, True)
+                           for size in range(min(names.longest, len(tokens)), 0, -1)]:
         for first in range(len(tokens) - size + 1):
             span = range(first, first + size)
             if used.intersection(span):
                 continue
             phrase = " ".join(token for _, _, token in tokens[first:first + size])
-            place = _match(phrase, names)
+            place = _match(phrase, names, likeness)
             if place and not place[1] and phrase in EVERYDAY_WORDS and text[tokens[first][0]].islower():
                 place = None
             if place and size == 1 and first and tokens[first - 1][2] in CLITICS and text[tokens[first][0]].islower():
@@ -250,10 +252,10 @@ def find_cities(text: str, names: Names) -> list[Place]:
     return sorted(found, key=lambda place: place.start)
 
 
-def _match(phrase: str, names: Names) -> Optional[tuple[str, bool, bool, bool]]:
-    """The city `phrase` names: its canonical name, whether the directory has it, whether it was found
-    by a district or centre name (or their sound) rather than the city's own, and whether it was found by
-    spelling or sound (sure) rather than by likeness alone."""
+def _match(phrase: str, names: Names, likeness: bool) -> Optional[tuple[str, bool, bool, bool]]:
+    """The city `phrase` names by its spelling or sound (or, with `likeness`, by likeness alone): its
+    canonical name, whether the directory has it, whether it was found by a district or centre name (or
+    their sound) rather than the city's own, and whether it was found by spelling or sound (sure)."""
     if phrase in names.cities:
         return names.cities[phrase], True, False, True
     if phrase in names.districts:
@@ -267,7 +269,7 @@ def _match(phrase: str, names: Names) -> Optional[tuple[str, bool, bool, bool]]:
     heard = names.sounding.get(sound)
     if heard:
         return heard, True, sound != sounds(heard), True  # by_district: the sound of a district or centre
-    if len(phrase) < FUZZY_MIN_LENGTH:
+    if not likeness or len(phrase) < FUZZY_MIN_LENGTH:
         return None
     best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
     if best:
