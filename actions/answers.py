@@ -199,7 +199,8 @@ class ActionFallback(DirectoryAction):
 
 
 class ActionEmergency(DirectoryAction):
-    """Emergency lines of the user's country, or of every country; then the question asked with them, if any.
+    """Emergency lines of the user's country, or of every country; then the question asked with them, if any,
+    or, when the danger is only possible and the city is known, the city's integration centre.
 
     In the writer's language, or in both when it cannot be told. Self-harm
     gets the crisis lines first; words of danger alone end with "are you safe?".
@@ -215,6 +216,8 @@ class ActionEmergency(DirectoryAction):
         reply = replies.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
                                         unsure=safety.get("level") == "risk")
         question = safety.get("question")
+        if not question and safety.get("level") == "risk" and city:
+            question = "find_centre"  # "estoy en Barranquilla y necesito ayuda": the lines, then who can help there
         if not question:
             return reply, []
         if question == "human_handoff":
