@@ -216,7 +216,7 @@ class ActionEmergency(DirectoryAction):
         reply = replies.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
                                         unsure=safety.get("level") == "risk")
         question = safety.get("question")
-        if not question and safety.get("level") == "risk" and city:
+        if question in (None, "help") and safety.get("level") == "risk" and city:
             question = "find_centre"  # "estoy en Barranquilla y necesito ayuda": the lines, then who can help there
         if not question:
             return reply, []
