@@ -301,7 +301,9 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
             safety_question = intent == triage.EMERGENCY and not (message.get(SAFETY) or {}).get("question")
-            if intent in SEARCHED_INTENTS or safety_question:
+            names_a_city = any(entity[ENTITY_ATTRIBUTE_TYPE] == "city" for entity in message.get(ENTITIES) or [])
+            # A question understood, in a city named, has nothing to learn here (the action searches itself).
+            if safety_question or intent in NOT_UNDERSTOOD or (intent in SEARCHED_INTENTS and not names_a_city):
                 self._read(message, intent, safety_question)
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in NOT_UNDERSTOOD:
                 _read_category(message)
