@@ -31,9 +31,11 @@ class Dedup:
         return await self._claimed.add(message_id, "1")
 
     async def handled(self, message_id: str) -> None:
-        """Record that `message_id` was answered: its redeliveries, for a day, are not."""
+        """Record that `message_id` was answered: its redeliveries, for a day, are not.
+
+        The claim is left to lapse, not deleted: a redelivery that read "not handled" a moment before this
+        would otherwise find no claim either, and be answered twice."""
         await self._handled.put(message_id, "1")
-        await self._claimed.delete(message_id)
 
     async def release(self, message_id: str) -> None:
         """Give up the claim on `message_id` (its reply could not be delivered), so that a redelivery is handled."""
