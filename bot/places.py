@@ -230,17 +230,17 @@ def find_cities(text: str, names: Names) -> list[Place]:
     found: list[Place] = []
     used: set[int] = set()
     # Spellings and sounds first, likeness after: "en barranquilla" is not a typo of Barranquilla.
-    for size, likeness in [(size, likeness) for likeness in (False, True)
-                           for size in range(min(names.longest, len(tokens)), 0, -1)]:
+    for size, match in [(size, match) for match in (_by_spelling_or_sound, _by_likeness)
+                        for size in range(min(names.longest, len(tokens)), 0, -1)]:
         for first in range(len(tokens) - size + 1):
             span = range(first, first + size)
             if used.intersection(span):
                 continue
             phrase = " ".join(token for _, _, token in tokens[first:first + size])
-            place = _match(phrase, names, likeness)
+            place = match(phrase, names)
             if place and not place[1] and phrase in EVERYDAY_WORDS and text[tokens[first][0]].islower():
                 place = None
-            if place and size == 1 and first and tokens[first - 1][2] in CLITICS and text[tokens[first][0]].islower():
+            if place and size == 1 and after_a_pronoun(text, tokens[first][0]):
                 place = None  # "me quito el teléfono": a verb after its pronoun, not Quito
             if place:
                 name, known, by_district, sure = place
@@ -252,10 +252,20 @@ def find_cities(text: str, names: Names) -> list[Place]:
     return sorted(found, key=lambda place: place.start)
 
 
-def _match(phrase: str, names: Names, likeness: bool) -> Optional[tuple[str, bool, bool, bool]]:
-    """The city `phrase` names by its spelling or sound (or, with `likeness`, by likeness alone): its
-    canonical name, whether the directory has it, whether it was found by a district or centre name (or
-    their sound) rather than the city's own, and whether it was found by spelling or sound (sure)."""
+def after_a_pronoun(text: str, start: int) -> bool:
+    """Whether the word at `start` of `text` is written in lowercase right after a pronoun ("me quito el
+    teléfono"): a verb, not a place."""
+    before = _TOKEN.findall(fold(text[:start]))
+    return bool(before) and before[-1] in CLITICS and text[start:start + 1].islower()
+
+
+Match = Optional[tuple[str, bool, bool, bool]]
+
+
+def _by_spelling_or_sound(phrase: str, names: Names) -> Match:
+    """The city `phrase` names by its spelling or its sound: its canonical name, whether the directory has
+    it, whether it was found by a district or centre name (or their sound) rather than the city's own, and
+    True (sure)."""
     if phrase in names.cities:
         return names.cities[phrase], True, False, True
     if phrase in names.districts:
@@ -265,6 +275,22 @@ def _match(phrase: str, names: Names, likeness: bool) -> Optional[tuple[str, boo
         return gazetteer()[phrase], False, False, True
     if len(phrase) < SOUND_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
         return None
+    sound = sounds(phrase)
+    heard = names.sounding.get(sound)
+    if heard:
+        return heard, True, sound != sounds(heard), True  # by_district: the sound of a district or centre
+    return None
+
+
+def _by_likeness(phrase: str, names: Names) -> Match:
+    """The directory city `phrase` is like (a typo, rapidfuzz), as `_by_spelling_or_sound` tells it, but not
+    sure (False)."""
+    if len(phrase) < FUZZY_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
+        return None
+    best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+    if best:
+        return names.cities[best[0]], True, False, False
+    return None
     sound = sounds(phrase)
     heard = names.sounding.get(sound)
     if heard:

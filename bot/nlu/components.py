@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import db, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
 from bot.gibberish import is_gibberish
-from bot.places import CLITICS, NameIndex
+from bot.places import NameIndex, after_a_pronoun
 from bot.preamble import without_preamble
 from bot.normalise import fold
 
@@ -146,7 +146,7 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
             entities = [entity for entity in message.get(ENTITIES, [])
                         if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
                         or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE])
-                            and not _after_a_pronoun(text, entity))]
+                            and not after_a_pronoun(text, entity.get(ENTITY_ATTRIBUTE_START) or 0))]
             entities += [_entity("city" if place.sure else CITY_GUESS, place.name, place.start, place.end,
                                  self.__class__.__name__) for place in places]
             entities += [_entity("category", name, 0, len(text), self.__class__.__name__)
@@ -171,14 +171,6 @@ def _only_places(text: str, places: list) -> bool:
     for place in sorted(places, key=lambda place: place.start, reverse=True):
         rest = rest[:place.start] + " " + rest[place.end:]
     return all(word in _AROUND_A_CITY for word in re.findall(r"\w+", fold(rest)))
-
-
-def _after_a_pronoun(text: str, entity: Dict[str, Any]) -> bool:
-    """Whether the classifier's city is a lowercase verb after its pronoun, as the places finder rules out:
-    "me quito el teléfono"."""
-    before = re.findall(r"\w+", fold(text[:entity.get(ENTITY_ATTRIBUTE_START) or 0]))
-    start = entity.get(ENTITY_ATTRIBUTE_START) or 0
-    return bool(before) and before[-1] in CLITICS and text[start:start + 1].islower()
 
 
 def _plausible_city(value: Any) -> bool:
