@@ -1,9 +1,10 @@
-"""Intent F1 per language on held-out examples: an 80/20 split of data/nlu, a model trained on the 80%.
+"""Cross-validated intent F1 per language: data/nlu in FOLDS folds, a model trained on all but each fold.
 
 Each intent block of data/nlu/*.yml is preceded by a `# es` or `# en`
-comment, which gives its examples' language. The split is stratified by
-intent and language, with a fixed seed; the NLU model is trained with the
-project's config.yml, and the held-out texts are parsed by its whole pipeline.
+comment, which gives its examples' language. The folds are stratified by
+intent and language, with a fixed seed (as `rasa test nlu --cross-validation`
+makes them, but scored per language); each fold's NLU model is trained with
+the project's config.yml, and the fold's texts are parsed by its whole pipeline.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bot.bench.training import train
 from bot.processes import run_in_group
 from bot.settings import LANGUAGES, PROJECT_ROOT
 
-TEST_SHARE = 0.2
+FOLDS = 5
 SEED = 42
 PREDICT_TIMEOUT_S = 900
 _LANGUAGE_COMMENT = re.compile(r"^#\s*(es|en)\s*$")
@@ -47,11 +48,15 @@ class Example:
 
 @dataclass(frozen=True)
 class NluScores:
-    """Weighted intent F1 per language ("es", "en") and over every held-out example ("all"), and the sizes."""
+    """Weighted intent F1 per language ("es", "en") and over every example ("all"), the mean of the folds, and
+    its spread (the lowest and highest fold); how many examples were scored, per fold trained on, the folds,
+    and the mean seconds to train a fold's model."""
 
     f1: dict[str, float]
+    f1_range: dict[str, tuple[float, float]]
     test_examples: dict[str, int]
     train_examples: int
+    folds: int
     training_seconds: float
 
 
@@ -81,20 +86,22 @@ def read_examples(nlu_dir: Path) -> tuple[list[Example], list[dict]]:
     return examples, others
 
 
-def split(examples: list[Example], share: float = TEST_SHARE, seed: int = SEED) -> tuple[list[Example], list[Example]]:
-    """(train, test): `share` of each intent and language's examples held out, chosen at random with `seed`."""
+def folds(examples: list[Example], count: int = FOLDS, seed: int = SEED) -> list[list[Example]]:
+    """`examples` dealt into `count` folds: each intent and language's examples shuffled with `seed`, then dealt
+    in turn, so every fold holds about 1/`count` of each."""
     groups: dict[tuple[str, str], list[Example]] = defaultdict(list)
     for example in examples:
         groups[(example.intent, example.language or "")].append(example)
     rng = random.Random(seed)
-    train_part, test_part = [], []
+    dealt: list[list[Example]] = [[] for _ in range(count)]
+    start = 0
     for key in sorted(groups):
         group = list(groups[key])
         rng.shuffle(group)
-        held = round(len(group) * share)
-        test_part += group[:held]
-        train_part += group[held:]
-    return train_part, test_part
+        for index, example in enumerate(group):
+            dealt[(start + index) % count].append(example)
+        start += len(group)  # the next group starts where this one stopped: small intents are spread too
+    return dealt
 
 
 def write_training_file(examples: list[Example], others: list[dict], path: Path) -> None:
@@ -123,22 +130,46 @@ def weighted_f1(test: list[Example], predicted: list[Optional[str]]) -> tuple[di
     return scores, counts
 
 
-def evaluate(work: Path, env: dict, nlu_dir: Path = PROJECT_ROOT / "data" / "nlu") -> NluScores:
-    """Split, train an NLU model on the 80% with the project's config.yml, parse the 20%, score per language.
+def evaluate(work: Path, env: dict, nlu_dir: Path = PROJECT_ROOT / "data" / "nlu", count: int = FOLDS) -> NluScores:
+    """For each of `count` folds: train an NLU model on the others with the project's config.yml, parse the
+    fold; the weighted F1 per language, averaged over the folds.
 
     `env` is the environment of the training and parsing processes (its
     BOT_DATABASE_URL is the directory the project's components read).
     """
     work.mkdir(parents=True, exist_ok=True)
     examples, others = read_examples(nlu_dir)
-    train_part, test_part = split(examples)
+    dealt = folds(examples, count)
+    per_fold: list[dict[str, float]] = []
+    counts: dict[str, int] = defaultdict(int)
+    seconds = 0.0
+    for number, test_part in enumerate(dealt):
+        train_part = [example for index, part in enumerate(dealt) if index != number for example in part]
+        fold_dir = work / f"fold-{number}"
+        fold_dir.mkdir()
+        scores, fold_counts, fold_seconds = _score_fold(fold_dir, env, train_part, test_part, others)
+        per_fold.append(scores)
+        seconds += fold_seconds
+        for language, how_many in fold_counts.items():
+            counts[language] += how_many
+    languages = [language for language in (*LANGUAGES, "all") if all(language in each for each in per_fold)]
+    return NluScores(f1={language: sum(each[language] for each in per_fold) / count for language in languages},
+                     f1_range={language: (min(each[language] for each in per_fold),
+                                          max(each[language] for each in per_fold)) for language in languages},
+                     test_examples=dict(counts), train_examples=len(examples) - len(dealt[0]), folds=count,
+                     training_seconds=seconds / count)
+
+
+def _score_fold(work: Path, env: dict, train_part: list[Example], test_part: list[Example],
+                others: list[dict]) -> tuple[dict[str, float], dict[str, int], float]:
+    """Train on `train_part` in `work`, parse `test_part`: F1 per language, examples scored, training seconds."""
     training_file = work / "train.yml"
     write_training_file(train_part, others, training_file)
     model, seconds = train(["train", "nlu", "--nlu", str(training_file), "--config", "config.yml"],
-                           project=PROJECT_ROOT, out=work / "model", name="nlu-80", log=work / "train.log", env=env)
+                           project=PROJECT_ROOT, out=work / "model", name="nlu-fold", log=work / "train.log", env=env)
     texts, predictions = work / "test.json", work / "predictions.json"
     texts.write_text(json.dumps([example.text for example in test_part], ensure_ascii=False), "utf-8")
     run_in_group([sys.executable, "-m", "bot.bench.predict", str(model), str(texts), str(predictions)],
                  cwd=PROJECT_ROOT, env=env, log=work / "predict.log", timeout=PREDICT_TIMEOUT_S)
     scores, counts = weighted_f1(test_part, json.loads(predictions.read_text("utf-8")))
-    return NluScores(scores, counts, len(train_part), seconds)
+    return scores, counts, seconds

@@ -161,13 +161,15 @@ def _others(results: Results) -> dict[str, float]:
 def _nlu_section(results: Results) -> str:
     nlu = results.nlu
     rows = [["training the project's model (`rasa train`, empty cache)", f"{results.training_seconds:.0f} s"],
-            ["training the NLU model on the 80% (`rasa train nlu`)", f"{nlu.training_seconds:.0f} s"],
+            [f"training an NLU model on {nlu.folds - 1} folds of {nlu.folds} (`rasa train nlu`, mean)",
+             f"{nlu.training_seconds:.0f} s"],
             ["training the floor's model", f"{results.floor_training_seconds:.0f} s"],
-            ["training examples / held-out examples", f"{nlu.train_examples} / {nlu.test_examples['all']}"]]
+            ["examples trained on per fold / examples scored in all", f"{nlu.train_examples} / {nlu.test_examples['all']}"]]
     for language, label in (("es", "Spanish"), ("en", "English"), ("all", "both")):
         if language in nlu.f1:
-            rows.append([f"intent F1, weighted — {label} ({nlu.test_examples[language]} held out)",
-                         f"{nlu.f1[language]:.3f}"])
+            low, high = nlu.f1_range[language]
+            rows.append([f"intent F1, weighted, mean of {nlu.folds} folds (lowest–highest) — {label} "
+                         f"({nlu.test_examples[language]} scored)", f"{nlu.f1[language]:.3f} ({low:.3f}–{high:.3f})"])
     return _table(["figure", "value"], rows)
 
 
@@ -222,7 +224,7 @@ def _meaning(results: Results) -> str:
     nlu = results.nlu
     if "es" in nlu.f1 and "en" in nlu.f1:
         sentences.append(f"Training from scratch takes {results.training_seconds / 60:.1f} minutes; on examples "
-                         f"it never saw, the intent classifier scores a weighted F1 of {nlu.f1['es']:.2f} in "
+                         f"it never saw (cross-validated, {nlu.folds} folds), the intent classifier scores a weighted F1 of {nlu.f1['es']:.2f} in "
                          f"Spanish and {nlu.f1['en']:.2f} in English.")
     return " ".join(sentences)
 
@@ -266,9 +268,10 @@ def render(results: Results) -> str:
         "- Peak memory: VmHWM from /proc of each server process, read after the load.",
         "- The CPU other programs used while each step measured (the machine's busy time from /proc/stat "
         "less that of the benchmark, its servers and the trainings it ran), since this machine may be shared.",
-        "- Training: `rasa train` of the project with an empty cache; intent F1 from an NLU model trained "
-        "on 80% of `data/nlu` (stratified by intent and language, fixed seed; language from the `# es` / "
-        "`# en` comment of each block) and parsed by its whole pipeline on the other 20%.",
+        "- Training: `rasa train` of the project with an empty cache. Intent F1, cross-validated: `data/nlu` "
+        f"dealt into {results.nlu.folds} folds (stratified by intent and language, fixed seed; language from the "
+        "`# es` / `# en` comment of each block); for each fold, an NLU model trained on the others and its "
+        "whole pipeline parsing the fold; the weighted F1 per language, averaged over the folds.",
         "",
         "## Directory queries",
         "",
