@@ -183,13 +183,21 @@ _CENTRE_HEAD = re.compile(r"^(?:centro|casa|punto|oficina|espacio|sede|hogar|alb
 
 def centre_names(name: object) -> list[str]:
     """The ways people name a centre, folded: its whole name, the name without its kind ("Centro de
-    Integración Prado" -> "prado"), and that with "centro" or "casa" before it ("casa prado")."""
+    Integración Prado" -> "prado"), and that with "centro" or "casa" before it ("casa prado"); a name
+    with an article, also without it ("La Mariscal" -> "mariscal")."""
     found = []
     for text in (name.values() if isinstance(name, dict) else [name]):
         whole = fold(str(text or ""))
         own = _CENTRE_HEAD.sub("", whole)
-        found += [whole] + ([own, f"centro {own}", f"casa {own}"] if own and own != whole else [])
+        bare = _ARTICLE.sub("", own)  # "La Mariscal" is also "Mariscal", when that is no everyday word
+        owns = [own] + ([bare] if bare != own and len(bare) >= 5 and bare not in SPANISH and bare not in ENGLISH
+                        and bare not in EVERYDAY_WORDS else [])
+        found += [whole] + ([variant for each in owns for variant in (each, f"centro {each}", f"casa {each}")]
+                            if own and own != whole else [])
     return [each for each in found if each and each not in GENERIC_PLACES]
+
+
+_ARTICLE = re.compile(r"^(?:la|el|los|las)\s+")
 
 
 _DISTRICT_WORDS = re.compile(r"^(barrio|urbanizacion|urb\.?|sector|localidad|comuna|distrito|parroquia|ciudadela|"
@@ -253,10 +261,11 @@ def find_cities(text: str, names: Names) -> list[Place]:
 
 
 def after_a_pronoun(text: str, start: int) -> bool:
-    """Whether the word at `start` of `text` is written in lowercase right after a pronoun ("me quito el
-    teléfono"): a verb, not a place."""
+    """Whether the word at `start` of `text` is written in lowercase right after a pronoun, with nothing but
+    spaces between ("me quito el teléfono"): a verb, not a place ("it's killing me, quito" names Quito)."""
     before = _TOKEN.findall(fold(text[:start]))
-    return bool(before) and before[-1] in CLITICS and text[start:start + 1].islower()
+    return (bool(before) and before[-1] in CLITICS and text[start:start + 1].islower()
+            and not text[:start].rstrip().endswith((",", ".", ";", ":", "!", "?")))
 
 
 Match = Optional[tuple[str, bool, bool, bool]]

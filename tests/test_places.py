@@ -56,6 +56,7 @@ def test_a_city_spelt_by_its_sound_is_heard(loaded):
     assert names(index, "centro en kukuta") == [("Cúcuta", True)]
     assert names(index, "que hay en kito") == [("Quito", True)]
     assert names(index, "me quito el sueño") == []  # a verb after its pronoun, whatever it sounds like
+    assert names(index, "my tooth is killing me, quito, where can i go") == [("Quito", True)]  # a comma between
     assert names(index, "la casa del pueblo") == []
 
 
@@ -83,6 +84,15 @@ def test_a_centre_named_alone_stands_for_its_city(loaded):
     index = NameIndex(loaded)
     assert names(index, "¿dónde queda la Casa de Acogida Norte?") == [("Quito", True)]
     assert names(index, "a q hora abre el centro atalaya") == [("Cúcuta", True)]
+
+
+def test_a_centre_named_without_its_article_or_by_its_sound_stands_for_its_city(loaded):
+    new = {"centres": [{"id": "garzota", "name": "Centro de Integración La Garzota", "city": "Guayaquil",
+                        "country": "Ecuador", "address": "Av. 1", "phone": "+593 4 555 0000"}]}
+    assert loader.load(yaml.safe_dump(new, allow_unicode=True), loaded).ok
+    index = NameIndex(loaded)
+    assert names(index, "garzota centre whatsapp") == [("Guayaquil", True)]
+    assert names(index, "garsota centre whatsapp") == [("Guayaquil", True)]
 
 
 def test_a_city_named_outright_wins_over_a_district_of_another(loaded):
