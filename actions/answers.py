@@ -58,12 +58,15 @@ def _named_in_message(tracker: Tracker, session: Session, city: Optional[str], c
                       kind: Optional[str] = None) -> list:
     """The services and upcoming events of `city` (or anywhere) that the latest message names by the
     directory's own words ("¿dónde consulto el PPT?"), best first, of the `category` (or "all") and `kind`
-    asked; empty when it names none (`bot.search`)."""
+    asked (only of that category when the message names it in so many words and the city has it); empty
+    when it names none (`bot.search`)."""
     message = tracker.latest_message or {}
-    places = [str(entity.get("value")) for entity in message.get("entities") or [] if entity.get("entity") == "city"]
+    entities = message.get("entities") or []
+    places = [str(entity.get("value")) for entity in entities if entity.get("entity") == "city"]
+    named = any(entity.get("entity") == "category" and entity.get("value") == category for entity in entities)
     return search.find(session, message.get("text") or "", fold(city) if city else None,
                        [place for place in (city, *places) if place],
-                       category=None if category in (None, "all") else category, kind=kind)
+                       category=None if category in (None, "all") else category, kind=kind, category_named=named)
 
 
 def language_known(tracker: Tracker) -> bool:
@@ -79,7 +82,8 @@ def _latest_intent(tracker: Tracker) -> Optional[str]:
 
 def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optional[Reply]:
     """Hours or contact of the services or events of the city that the message names by the directory's own
-    words ("¿a qué hora abre el comedor?"); or, naming no city, of those just shown."""
+    words ("¿a qué hora abre el comedor?"); or, naming no city, of those just shown; a day asked about
+    right after events were shown, that day's events."""
     detail = {"centre_hours": "hours", "centre_contact": "contact"}.get(_latest_intent(tracker) or "")
     if not detail:
         return None
@@ -91,6 +95,10 @@ def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optio
     named_city = any(entity.get("entity") == "city" for entity in tracker.latest_message.get("entities") or [])
     if not shown or named_city:
         return None
+    if detail == "hours" and city and all(str(each).startswith("event:") for each in shown):
+        window = parse_window(tracker.latest_message.get("text"), queries.local_now(session, city))
+        if window.kind != "upcoming":  # events were shown: "¿y el sábado?" asks for that day's events
+            return replies.events_reply(session, texts, city, window, 0)
     return details.detail_reply(session, texts, shown, detail)
 
 
@@ -231,8 +239,9 @@ class ActionEmergency(DirectoryAction):
         if not city:
             reply.messages += ask_city(session, texts).messages
             return reply, events
-        reply.messages += _answer_request(tracker, session, texts, 0, (request, category)).messages
-        return reply, events
+        answer = _answer_request(tracker, session, texts, 0, (request, category))
+        reply.messages += answer.messages
+        return reply, [*events, SlotSet("subject", answer.subjects)]  # "¿y qué llevo?" asks of what it showed
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return "emergency"

@@ -26,13 +26,13 @@ _NAMED = [
     ("tomorrow", r"^(?:.*\s)?(?:manana|tomorrow|tmrw)(?:\s(?!por la|en la)|$)"),
     ("today", r"\b(?:hoy|today|tonight|esta noche|esta tarde|ahorita|now|ahora)\b"),
 ]
-_WEEKDAY = (r"lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|"
+WEEKDAYS = (r"lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|"
             r"saturday|sunday|mon|tue|wed|thu|fri|sat|sun")
 _MONTH = (r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
           r"january|february|march|april|may|june|july|august|september|october|november|december|"
           r"ene|feb|mar|abr|jun|jul|ago|sep|sept|oct|nov|dic|dec|jan|aug")
 _DATE = re.compile(rf"\b(?:\d{{1,2}}(?:\s+de)?\s+(?:{_MONTH})\b|(?:{_MONTH})\s+\d{{1,2}}\b|\d{{1,2}}/\d{{1,2}}\b"
-                   rf"|(?:el |this |next |on |este |proximo )?(?:{_WEEKDAY})\b)")
+                   rf"|(?:el |this |next |on |este |proximo )?(?:{WEEKDAYS})\b)")
 _LEADING = re.compile(r"^(?:el|this|next|on|este|proximo)\s+")
 
 

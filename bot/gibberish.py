@@ -32,3 +32,13 @@ def is_gibberish(text: str) -> bool:
         return bool(text.strip()) and not any(symbol in text for symbol in MEANINGFUL_SYMBOLS) \
             and not re.search(r"\d", text)
     return sum(not_a_word(token) for token in tokens) * 2 >= len(tokens)
+
+
+_LAUGHTER = re.compile(r"(?:[jhk][aeiou]){2,}[jhk]?|(?:[aeiou][jhk]){2,}|x+d+|lo+l|jsjs\w*|lmao|rofl")
+
+
+def content_words(text: str) -> int:
+    """How many words of `text` say something: three letters or more, not typed at random, not laughter
+    ("jajaja", "xd"); emoji and symbols say nothing here."""
+    return sum(1 for token in _LETTERS.findall(fold(text))
+               if len(token) >= 3 and not not_a_word(token) and not _LAUGHTER.fullmatch(token))

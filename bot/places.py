@@ -300,13 +300,3 @@ def _by_likeness(phrase: str, names: Names) -> Match:
     if best:
         return names.cities[best[0]], True, False, False
     return None
-    sound = sounds(phrase)
-    heard = names.sounding.get(sound)
-    if heard:
-        return heard, True, sound != sounds(heard), True  # by_district: the sound of a district or centre
-    if not likeness or len(phrase) < FUZZY_MIN_LENGTH:
-        return None
-    best = process.extractOne(phrase, names.cities.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
-    if best:
-        return names.cities[best[0]], True, False, False
-    return None

@@ -248,15 +248,19 @@ def _matches(rows_per_word: list[list[Any]]) -> list[_Match]:
 
 
 def find(current: Session, message: str, city_key: Optional[str] = None, leave_out: Iterable[str] = (),
-         now: Optional[datetime] = None, category: Optional[str] = None, kind: Optional[str] = None) -> list[Hit]:
+         now: Optional[datetime] = None, category: Optional[str] = None, kind: Optional[str] = None,
+         category_named: bool = False) -> list[Hit]:
     """The services and upcoming events (not cancelled) that `message`'s distinctive words name, in the city
     `city_key` (folded) or anywhere: at most MAX_HITS of those matching the most of them, best first, each
     scoring at least SCORE_SHARE of the best.
 
-    With `category` or `kind` ("service" or "event") asked, a record of another matches only with two
-    words or more ("Temporary Protection Permit" finds legal advice when papers were asked; "comida"
-    alone does not find a children's space that serves meals), or when the city has nothing of the
-    category asked. The words of the names of the city's
+    With `category` or `kind` ("service" or "event") asked, the records of that category and kind come
+    first, unless another matches more words; a record of another matches only with two words or more
+    ("Temporary Protection Permit" finds legal advice when papers were asked; "comida" alone does not find
+    a children's space that serves meals; "el mercado campesino solidario" finds that event, not the
+    food bank that says "solidario"), or when the city has nothing of the category asked. When the
+    writer named the category in so many words (`category_named`) and the city has it, only that
+    category's records are found. The words of the names of the city's
     centres are places, not things, and are left out like `leave_out`. Empty when the message names
     nothing the directory says in few places."""
     if city_key:
@@ -265,8 +269,11 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
     if not words_:
         return []
     matches = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
-    hits = [hit for hit in matches
-            if hit.words >= 2 or (category in (None, hit.record.category) and kind in (None, hit.kind))]
+    asked = [hit for hit in matches if category in (None, hit.record.category) and kind in (None, hit.kind)]
+    most_other = max((hit.words for hit in matches if hit not in asked), default=0)
+    hits = [hit for hit in asked if hit.words >= most_other] or [hit for hit in matches if hit.words >= 2]
+    if category_named and category and hits is not asked and _has_category(current, city_key, category):
+        hits = [hit for hit in hits if hit in asked]  # "un techo pa esta noche": the kind named, which is there
     if not hits and matches and category and not _has_category(current, city_key, category):
         hits = matches  # nothing of the kind asked there: what the words name is the best answer left
     if not hits:

@@ -7,10 +7,11 @@ unsure, the meaning layer (`bot.meaning`, nearest labelled examples in a
 multilingual sentence space). `triage` combines them:
 
 - danger (any layer sure): emergency lines first, in any conversation state; except that the
-  classifier's emergency alone, in a short message (under LONG words) with no word of danger and
-  the meaning layer finding none (MEANING_CALM), is overruled: it is what the classifier guesses
-  for a few words it has never seen. A long story is never overruled: danger told in passing
-  in one is what the meaning layer, which scores it as a whole, misses most;
+  classifier's emergency alone, with no word of danger and the meaning layer finding none
+  (MEANING_CALM) in the message or in any of its sentences, is overruled: it is what the
+  classifier guesses for words it has never seen ("a volunteer writes: they walked from the
+  border and ask for a roof tonight"). Danger told in passing in a long story is still caught:
+  the meaning layer scores each sentence on its own, and the most dangerous one counts;
 - risk (words of danger, or the classifier half-believing an emergency, in a
   turn that is not a confident question): emergency lines and "are you safe?";
 - a question asked in the same message (a service, a centre, a person) is
@@ -62,16 +63,20 @@ def needs_meaning(keywords: Assessment, ranking: Sequence[dict], text: str) -> b
     return keywords.level is not None or top not in CALM or calm < CONFIDENT or len(text.split()) >= LONG
 
 
-def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Score] = None, words: int = 0) -> Triage:
+def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Score] = None,
+           says_something: bool = True) -> Triage:
     """The turn's safety decision from the keyword layer, the classifier's ranking (best first, after the
-    fallback classifier), the meaning layer's score (None when it did not look) and the message's length in
-    words."""
+    fallback classifier), the meaning layer's score (None when it did not look), and whether any of the
+    message's words says something (`bot.gibberish.content_words`): laughter, mashing
+    and emoji alone ("jajaja xd 🙈") are danger only by a word of danger, never by a guess of the others."""
+    if keywords.level is None and not says_something:
+        return Triage(None)
     top, confidence = _top(ranking)
     emergency = _confidence(ranking, EMERGENCY)
     question = _question(ranking) or _meant_question(meaning)
     meaning_says = meaning is not None and meaning.danger >= MEANING_DANGER
-    if keywords.level is None and meaning is not None and meaning.danger < MEANING_CALM and words < LONG:
-        return Triage(None)  # the classifier alone, on a few words it has not seen ("me gusta el color azul")
+    if keywords.level is None and meaning is not None and meaning.danger < MEANING_CALM:
+        return Triage(None)  # the classifier alone, on words it has not seen ("me gusta el color azul")
     if keywords.level == "danger" or top == EMERGENCY or meaning_says:
         category = keywords.category
         if category is None and meaning is not None and meaning.self_harm >= 0.5:

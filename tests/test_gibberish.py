@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.gibberish import is_gibberish
+from bot.gibberish import content_words, is_gibberish
 
 
 @pytest.mark.parametrize("text", ["asdfghjkl", "jdjdjdjdjd 😂😂", "brrr kkkk ??? ..", "lkjlkj sdf", "????", "zzzzz"])
@@ -14,3 +14,9 @@ def test_mashing_is_gibberish(text):
                                   "construcción", "ppt en cucuta", "necesito un psicólogo", "", "kdjfk ok ok bla"])
 def test_words_short_forms_and_laughter_are_not(text):
     assert not is_gibberish(text)
+
+
+@pytest.mark.parametrize("text, count", [("jajaja xd 🙈", 0), ("lkjlkj sdf", 0), ("hahaha lol", 0), ("🙏🙏🙏", 0),
+                                         ("🙏🙏🙏 xfa", 1), ("me pegan", 1), ("my cousin's dog is called Max", 4)])
+def test_content_words_leave_out_laughter_mashing_and_emoji(text, count):
+    assert content_words(text) == count

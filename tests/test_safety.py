@@ -33,7 +33,7 @@ def test_ordinary_questions_are_not_emergencies(text):
     assert not speaks_of_danger(text)
 
 
-@pytest.mark.parametrize("text", ["vengan rápido porfa", "hurry up please", "corran, ayuda"])
+@pytest.mark.parametrize("text", ["vengan rápido porfa", "hurry up please", "corran, ayuda", "hlp me", "halp pls"])
 def test_a_short_call_to_come_quickly_is_a_cry_for_help(text):
     assert assess(text) == Assessment("danger", "cry")
 

@@ -49,6 +49,19 @@ def test_a_search_keeps_to_what_was_asked(database_url):
     assert found(database_url, "pruebas rapidas de vih", "bogota", category="food") == ["bog-health"]  # three
     assert found(database_url, "jornada de vacunacion", "bogota", kind="event") == ["bog-vaccination-2026-12"]
     assert "bog-vaccination-2026-12" not in found(database_url, "vacunacion", "bogota", kind="service")
+    # the records of the category asked come first, unless another matches more words
+    assert found(database_url, "el mercado campesino solidario", "bogota", category="food") == \
+        ["bog-food-market-2027-03"]
+
+
+def test_a_category_named_in_so_many_words_keeps_the_search_to_it_where_the_city_has_it(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    message = "llegan caminando y preguntan por algo de comer"  # the health post says "llegan caminando"
+    assert found(database_url, message, "tumbes", category="food") == ["tum-health"]
+    assert found(database_url, message, "tumbes", category="food", category_named=True) == []
+    # where the city has none of it, what the words name is still the best answer
+    assert found(database_url, "who can help with my Temporary Protection Permit", "cucuta",
+                 category="documentation", category_named=True) != []
 
 
 def test_staff_notes_are_never_searched(database_url):

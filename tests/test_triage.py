@@ -25,11 +25,15 @@ def test_the_classifier_alone_is_enough():
     assert triage(NONE, ranking(("emergency", 0.9), ("service_health", 0.05))).level == "danger"
 
 
-def test_the_classifier_alone_is_overruled_in_a_short_message_where_no_word_and_no_meaning_speaks_of_danger():
-    assert triage(NONE, ranking(("emergency", 0.97), ("service_food", 0.03)), Score(0.0, 0.0), 5).level is None
-    assert triage(NONE, ranking(("emergency", 0.97)), Score(0.2, 0.0), 5).level == "danger"  # meaning unsure
-    assert triage(assess("tengo miedo"), ranking(("emergency", 0.97)), Score(0.0, 0.0), 2).level == "danger"
-    assert triage(NONE, ranking(("emergency", 0.97)), Score(0.0, 0.0), 20).level == "danger"  # a long story
+def test_laughter_mashing_and_emoji_alone_are_danger_only_by_a_word_of_danger():
+    assert triage(NONE, ranking(("emergency", 0.9)), Score(0.8, 0.0), says_something=False).level is None
+    assert triage(assess("hlp me"), ranking(("nlu_fallback", 0.45)), None, says_something=False).level == "danger"
+
+
+def test_the_classifier_alone_is_overruled_where_no_word_and_no_meaning_speaks_of_danger():
+    assert triage(NONE, ranking(("emergency", 0.97), ("service_food", 0.03)), Score(0.0, 0.0)).level is None
+    assert triage(NONE, ranking(("emergency", 0.97)), Score(0.2, 0.0)).level == "danger"  # meaning unsure
+    assert triage(assess("tengo miedo"), ranking(("emergency", 0.97)), Score(0.0, 0.0)).level == "danger"
 
 
 def test_the_meaning_layer_alone_is_enough():

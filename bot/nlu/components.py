@@ -29,7 +29,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import db, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
-from bot.gibberish import is_gibberish
+from bot.follow_ups import detail_asked, detail_asked_last
+from bot.gibberish import content_words, is_gibberish
 from bot.places import NameIndex, after_a_pronoun
 from bot.preamble import without_preamble
 from bot.normalise import fold
@@ -65,12 +66,17 @@ def _entity(kind: str, value: str, start: int, end: int, extractor: str) -> dict
 
 
 _NAMES = NameIndex()
+OTHERS_SCALE = 0.1  # the classifier's guesses beside an intent a rule chose
 
 
 def _choose(message: Message, intent: str) -> None:
-    """Give `message` the intent `intent`, sure, at the head of its ranking (where it is not also further down)."""
+    """Give `message` the intent `intent`, sure, at the head of its ranking (where it is not also further down);
+    the classifier's own guesses stay below it, a tenth as likely: what a rule read in so few words ("y q
+    llevo?", "Cúcuta") is not an emergency because the classifier guessed one (the keywords still see
+    every word), nor ambiguous for the FallbackClassifier."""
     chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [each for each in message.get(INTENT_RANKING_KEY) or [] if each.get(INTENT_NAME_KEY) != intent]
+    ranking = [{**each, PREDICTED_CONFIDENCE_KEY: float(each.get(PREDICTED_CONFIDENCE_KEY) or 0.0) * OTHERS_SCALE}
+               for each in message.get(INTENT_RANKING_KEY) or [] if each.get(INTENT_NAME_KEY) != intent]
     message.set(INTENT, chosen, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
 
@@ -143,6 +149,10 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
             places = _NAMES.find_cities(text)
             if places and _only_places(text, places):
                 _choose(message, INFORM_CITY)
+            elif places and all(place.by_district for place in places) and _only_places(text, places, _WHERE):
+                _choose(message, "find_centre")  # "casa zarate donde queda": where that place is
+            elif detail_asked(text):  # "sat?", "ntp, y el tel?": one detail of what was just discussed
+                _choose(message, str(detail_asked(text)))
             entities = [entity for entity in message.get(ENTITIES, [])
                         if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
                         or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE])
@@ -165,12 +175,17 @@ _AROUND_A_CITY = frozenset("en in de from desde la el ciudad city of estoy vivo 
                            "actualiza nueva nuevo new otra another mejor better instead mas bien rather".split())
 
 
-def _only_places(text: str, places: list) -> bool:
-    """Whether `text` says nothing but the cities found in it (and a few words around a city)."""
+# "casa zarate donde queda", "patio bonito where is it": where a centre or district named is.
+_WHERE = frozenset("donde dnd onde queda keda esta where is it located address direccion ubicacion location "
+                   "exactly exactamente como llego get there".split())
+
+
+def _only_places(text: str, places: list, around: frozenset[str] = frozenset()) -> bool:
+    """Whether `text` says nothing but the cities found in it (and a few words around a city, or `around`)."""
     rest = text
     for place in sorted(places, key=lambda place: place.start, reverse=True):
         rest = rest[:place.start] + " " + rest[place.end:]
-    return all(word in _AROUND_A_CITY for word in re.findall(r"\w+", fold(rest)))
+    return all(word in _AROUND_A_CITY or word in around for word in re.findall(r"\w+", fold(rest)))
 
 
 def _plausible_city(value: Any) -> bool:
@@ -198,7 +213,7 @@ STAFF_SURE = 0.95  # a request this plain ("quiero publicar un evento") gets its
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class StaffOnly(_Stateless):
     """Reads a staff request (report, publish, cancel, update) only in a message from a staff member, or in a
-    message that plainly is one (STAFF_SURE), which then gets the "only staff" answer.
+    message that plainly is one (STAFF_SURE) and asks nothing else, which then gets the "only staff" answer.
 
     Any other message whose metadata does not name a current staff member (every WhatsApp message,
     the REST channel, the shell, a Telegram user who is not staff) is read as its most likely other
@@ -213,15 +228,22 @@ class StaffOnly(_Stateless):
             ranking = message.get(INTENT_RANKING_KEY) or []
             if all(each.get(INTENT_NAME_KEY) not in STAFF_INTENTS for each in [intent, *ranking]):
                 continue
-            if intent.get(INTENT_NAME_KEY) in STAFF_INTENTS and intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= STAFF_SURE:
-                continue
             if _from_staff(message.get("metadata") or {}):
+                continue
+            if (intent.get(INTENT_NAME_KEY) in STAFF_INTENTS and intent.get(PREDICTED_CONFIDENCE_KEY, 0) >= STAFF_SURE
+                    and not _asks_something_else(message)):
                 continue
             others = [each for each in ranking if each.get(INTENT_NAME_KEY) not in STAFF_INTENTS]
             message.set(INTENT, others[0] if others else {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0},
                         add_to_output=True)
             message.set(INTENT_RANKING_KEY, others, add_to_output=True)
         return messages
+
+
+def _asks_something_else(message: Message) -> bool:
+    """Whether a message that reads as a staff request also asks a question ("actualizar: y el sábado?",
+    "reporte: ¿el centro abre los sábados?"): what a migrant writes, not a staff request."""
+    return "?" in (message.get(ORIGINAL_TEXT) or message.get(TEXT) or "")
 
 
 def _from_staff(metadata: Dict[str, Any]) -> bool:
@@ -258,13 +280,19 @@ SEARCHED_INTENTS = frozenset({"nlu_fallback", "city_services", "find_events",
 NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
 
 
+def _named_categories(message: Message) -> List[str]:
+    """The kinds of service the message names in so many words ("papeles", "shelter"), in the order named."""
+    return [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in message.get(ENTITIES) or []
+            if entity[ENTITY_ATTRIBUTE_TYPE] == "category"]
+
+
 def _read_category(message: Message) -> None:
     """A message the classifier could not read, which names a kind of service in so many words ("papeles",
-    "shelter"): a question about the first kind it names."""
-    named = [entity[ENTITY_ATTRIBUTE_VALUE] for entity in message.get(ENTITIES) or []
-             if entity[ENTITY_ATTRIBUTE_TYPE] == "category"]
+    "shelter"): a question about the last kind it names (where the question usually is: "registro nuevo:
+    vivo en Riohacha, ¿dónde dan comida?")."""
+    named = _named_categories(message)
     if named:
-        _choose(message, f"service_{named[0]}")
+        _choose(message, f"service_{named[-1]}")
 
 
 def _what_was_asked(intent: Optional[str]) -> tuple[Optional[str], Optional[str]]:
@@ -292,19 +320,32 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            safety_question = intent == triage.EMERGENCY and not (message.get(SAFETY) or {}).get("question")
+            kept = (message.get(SAFETY) or {}).get("question")
             names_a_city = any(entity[ENTITY_ATTRIBUTE_TYPE] == "city" for entity in message.get(ENTITIES) or [])
             # A question understood, in a city named, has nothing to learn here (the action searches itself).
-            if safety_question or intent in NOT_UNDERSTOOD or (intent in SEARCHED_INTENTS and not names_a_city):
-                self._read(message, intent, safety_question)
+            if intent in NOT_UNDERSTOOD and detail_asked_last(message.get(TEXT) or ""):
+                # "I'm helping them. What do they need to bring?": one detail of what was just discussed
+                _choose(message, str(detail_asked_last(message.get(TEXT) or "")))
+                continue
+            if intent == triage.EMERGENCY:
+                if not kept:
+                    self._read(message, kept, safety_question=True)
+            elif intent in NOT_UNDERSTOOD and _named_categories(message):
+                if not names_a_city:  # the kind named is the question (below); the search may tell its city
+                    self._read(message, f"service_{_named_categories(message)[-1]}", safety_question=False)
+            elif intent in NOT_UNDERSTOOD or (intent in SEARCHED_INTENTS and not names_a_city):
+                self._read(message, intent, safety_question=False, not_understood=intent in NOT_UNDERSTOOD)
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in NOT_UNDERSTOOD:
                 _read_category(message)
         return messages
 
-    def _read(self, message: Message, intent: Optional[str], safety_question: bool) -> None:
+    def _read(self, message: Message, asked: Optional[str], safety_question: bool, not_understood: bool = False) -> None:
+        """Search the message, for the question `asked` (an intent, which restricts the search to its kind of
+        service); set the question found (a new intent when `not_understood`, the safety net's kept question
+        when `safety_question`), and the city of what was found when the message names none."""
         entities = message.get(ENTITIES) or []
         cities = [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in entities if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
-        category, kind = _what_was_asked(intent)
+        category, kind = _what_was_asked(asked)
         try:
             with db.session() as current:
                 hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None, cities,
@@ -313,18 +354,31 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
         except Exception as error:  # without the directory there is nothing to find; the classifier stands
             log.warning("directory search skipped: %s", error)
             return
-        if not found:
-            return
+        if not found or (safety_question and min(hit.words for hit in hits) < 2):
+            return  # beside an emergency, one word ("auxilio" in "primeros auxilios") is no question
         kind, city, category = found[0]
         question = "find_events" if kind == "event" or category not in CATEGORIES else f"service_{category}"
         if safety_question:
             message.set(SAFETY, {**(message.get(SAFETY) or {}), "question": question}, add_to_output=True)
-        elif intent in NOT_UNDERSTOOD:
+        elif not_understood:
             _choose(message, question)
-        if not cities and len({each[1] for each in found}) == 1:
+        # Never beside an emergency: its lines are those of the country the writer named, or of every country.
+        if not cities and not safety_question and len({each[1] for each in found}) == 1:
             text = message.get(TEXT) or ""
             message.set(ENTITIES, [*entities, _entity("city", city, 0, len(text), self.__class__.__name__)],
                         add_to_output=True)
+
+
+def _question_named(message: Message, question: Optional[str], ranking: List[Dict[str, Any]]) -> Optional[str]:
+    """The question asked beside an emergency: the kind of service the message names in so many words ("un
+    techo pa esta noche y algo de comer": food, the last one named, where the question usually is), unless
+    the classifier is sure of its own `question`."""
+    named = _named_categories(message)
+    if not named or question == f"service_{named[-1]}":
+        return question
+    sure = max((float(each.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for each in ranking
+                if each.get(INTENT_NAME_KEY) == question), default=0.0)
+    return question if question and sure >= triage.CONFIDENT else f"service_{named[-1]}"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -385,15 +439,16 @@ class SafetyNet(GraphComponent):
             ranking = message.get(INTENT_RANKING_KEY) or ([intent] if intent.get(INTENT_NAME_KEY) else [])
             keywords = safety.assess(text)
             score = None
-            if self.examples is not None and triage.needs_meaning(keywords, ranking, text):
+            if self.examples is not None and triage.needs_meaning(keywords, ranking, text) and content_words(text):
                 score = self.examples.score(text)
-            decision = triage.triage(keywords, ranking, score, len(text.split()))
+            decision = triage.triage(keywords, ranking, score, content_words(text) > 0)
             if decision.level is None:
                 if intent.get(INTENT_NAME_KEY) == triage.EMERGENCY:  # overruled: the next reading, or not understood
                     _read_otherwise(message, ranking)
                 continue
             message.set(SAFETY, {"level": decision.level, "category": decision.category,
-                                 "question": decision.question}, add_to_output=True)
+                                 "question": _question_named(message, decision.question, ranking)},
+                        add_to_output=True)
             if intent.get(INTENT_NAME_KEY) != triage.EMERGENCY:
                 chosen = {INTENT_NAME_KEY: triage.EMERGENCY, PREDICTED_CONFIDENCE_KEY: 1.0}
                 message.set(INTENT, chosen, add_to_output=True)

@@ -1,0 +1,56 @@
+"""Short follow-ups that change one thing of what was just discussed: a day ("sat?", "¿y el sábado?"), or
+one detail ("ntp, y el tel?", "what i bring", "¿y cuánto cuesta?").
+
+Read by their words, not by the classifier, which guesses from so few letters ("sat?" read as a yes):
+a message of at most MAX_WORDS words, each of them a word of one detail or a word that carries none.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from bot.events_window import WEEKDAYS
+from bot.normalise import fold
+
+MAX_WORDS = 6
+_DAY = re.compile(rf"^(?:{WEEKDAYS}|sab|dom|lun|mie|jue|vie|tues|thurs|weekend|finde|feriado|holiday)s?$")
+# The intent each detail is asked with, and the words that ask for it.
+DETAILS: dict[str, frozenset[str]] = {
+    "centre_hours": frozenset("horario horarios hora horas hours time times abren abre open opens cierran "
+                              "closes close dia dias day days".split()),
+    "centre_contact": frozenset("tel tlf telf telefono telefonos phone phones numero number cel celular whatsapp "
+                                "wsp wa contacto contact correo email".split()),
+    "ask_requirements": frozenset("llevo llevar llevamos llevan traer traigo bring requisitos requirements "
+                                  "requisito".split()),
+    "ask_cost": frozenset("cuesta cuestan costo cost costs precio price pagar pay gratis free cobran".split()),
+}
+# Words that carry no detail of their own: "ntp, y el tel?", "ok and the phone?", "what i bring".
+_FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus its their them they it is are "
+                    "ok okay k vale dale listo bueno ntp np gracias thanks thx pls plz porfa xfa please "
+                    "what whats about how que q cual cuales which then pues entonces tambien too also "
+                    "i me my mi yo do does hay ver list show dame give pasas pasame tienen have has "
+                    "debo tengo must should to es son cuanto cuanta much many need needs necesito necesita necesitan "
+                    "we you u he she ella el ellos nosotros usted".split())
+
+
+def detail_asked(text: str) -> Optional[str]:
+    """The intent of the one detail that `text` asks about and nothing else (centre_hours for a day alone),
+    or None when it asks something more, or nothing."""
+    tokens = re.findall(r"\w+", fold(text))
+    if not tokens or len(tokens) > MAX_WORDS:
+        return None
+    asked = {"centre_hours" if _DAY.match(token) else next((intent for intent, words in DETAILS.items()
+                                                             if token in words), "")
+             for token in tokens if token not in _FILLER}
+    return asked.pop() if len(asked) == 1 and "" not in asked else None
+
+
+_SENTENCE = re.compile(r"[^.?!:¿¡\n]+[.?!:]*")
+
+
+def detail_asked_last(text: str) -> Optional[str]:
+    """The detail that the last sentence of `text` asks about ("I'm helping them. What do they need to
+    bring?", "actualizar: y el sábado?"), as `detail_asked`; None when that sentence asks more, or nothing."""
+    sentences = [part.strip() for part in _SENTENCE.findall(text) if part.strip(" .?!")]
+    return detail_asked(sentences[-1]) if sentences else None

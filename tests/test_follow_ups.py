@@ -1,0 +1,30 @@
+"""Short follow-ups read by their words: a day, or one detail of what was just discussed."""
+
+import pytest
+
+from bot.follow_ups import detail_asked, detail_asked_last
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("sat?", "centre_hours"), ("¿y el sábado?", "centre_hours"), ("what about sundays?", "centre_hours"),
+    ("que dias?", "centre_hours"), ("ntp, y el tel?", "centre_contact"), ("ok and the tel?", "centre_contact"),
+    ("su whatsapp?", "centre_contact"), ("what i bring", "ask_requirements"), ("y q llevo?", "ask_requirements"),
+    ("list requirements", "ask_requirements"), ("¿y cuánto cuesta?", "ask_cost"), ("es gratis?", "ask_cost"),
+])
+def test_a_follow_up_of_one_detail_is_read_as_that_detail(text, intent):
+    assert detail_asked(text) == intent
+
+
+@pytest.mark.parametrize("text", [
+    "ok", "gracias", "y en lima?", "i need food", "phone of the shelter", "cuanto cuesta y que llevo",
+    "sábado a las 3 tengo cita en el centro de salud", "lunes voy al centro", "",
+])
+def test_a_message_that_asks_more_or_nothing_is_left_to_the_classifier(text):
+    assert detail_asked(text) is None
+
+
+def test_the_last_sentence_of_a_longer_message_may_ask_one_detail():
+    assert detail_asked_last("I'm helping them. What do they need to bring?") == "ask_requirements"
+    assert detail_asked_last("Can we speak English? What do I need to bring?") == "ask_requirements"
+    assert detail_asked_last("We just arrived. Where is the centre?") is None
+    assert detail_asked_last("actualizar: y el sábado?") == "centre_hours"  # a label before a colon
