@@ -181,6 +181,9 @@ _CENTRE_HEAD = re.compile(r"^(?:centro|casa|punto|oficina|espacio|sede|hogar|alb
                           r"(?: (?:al|a|para|de) (?:la )?(?:migrantes?|personas? migrantes?))?\s+")
 
 
+_ARTICLE = re.compile(r"^(?:la|el|los|las)\s+")
+
+
 def centre_names(name: object) -> list[str]:
     """The ways people name a centre, folded: its whole name, the name without its kind ("Centro de
     Integración Prado" -> "prado"), and that with "centro" or "casa" before it ("casa prado"); a name
@@ -196,8 +199,6 @@ def centre_names(name: object) -> list[str]:
                             if own and own != whole else [])
     return [each for each in found if each and each not in GENERIC_PLACES]
 
-
-_ARTICLE = re.compile(r"^(?:la|el|los|las)\s+")
 
 
 _DISTRICT_WORDS = re.compile(r"^(barrio|urbanizacion|urb\.?|sector|localidad|comuna|distrito|parroquia|ciudadela|"

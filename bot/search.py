@@ -271,9 +271,11 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
     matches = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
     asked = [hit for hit in matches if category in (None, hit.record.category) and kind in (None, hit.kind)]
     most_other = max((hit.words for hit in matches if hit not in asked), default=0)
-    hits = [hit for hit in asked if hit.words >= most_other] or [hit for hit in matches if hit.words >= 2]
-    if category_named and category and hits is not asked and _has_category(current, city_key, category):
-        hits = [hit for hit in hits if hit in asked]  # "un techo pa esta noche": the kind named, which is there
+    hits = [hit for hit in asked if hit.words >= most_other]
+    if not hits:  # another record matches more words: it stands with two words or more...
+        hits = [hit for hit in matches if hit.words >= 2]
+        if category_named and category and _has_category(current, city_key, category):
+            hits = [hit for hit in hits if hit in asked]  # ...unless the kind was named, and is there
     if not hits and matches and category and not _has_category(current, city_key, category):
         hits = matches  # nothing of the kind asked there: what the words name is the best answer left
     if not hits:

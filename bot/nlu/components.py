@@ -151,8 +151,8 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
                 _choose(message, INFORM_CITY)
             elif places and all(place.by_district for place in places) and _only_places(text, places, _WHERE):
                 _choose(message, "find_centre")  # "casa zarate donde queda": where that place is
-            elif detail_asked(text):  # "sat?", "ntp, y el tel?": one detail of what was just discussed
-                _choose(message, str(detail_asked(text)))
+            elif detail := detail_asked(text):  # "sat?", "ntp, y el tel?": one detail of what was just discussed
+                _choose(message, detail)
             entities = [entity for entity in message.get(ENTITIES, [])
                         if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
                         or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE])
@@ -323,16 +323,17 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
             kept = (message.get(SAFETY) or {}).get("question")
             names_a_city = any(entity[ENTITY_ATTRIBUTE_TYPE] == "city" for entity in message.get(ENTITIES) or [])
             # A question understood, in a city named, has nothing to learn here (the action searches itself).
-            if intent in NOT_UNDERSTOOD and detail_asked_last(message.get(TEXT) or ""):
-                # "I'm helping them. What do they need to bring?": one detail of what was just discussed
-                _choose(message, str(detail_asked_last(message.get(TEXT) or "")))
+            detail = detail_asked_last(message.get(TEXT) or "") if intent in NOT_UNDERSTOOD else None
+            named = _named_categories(message)
+            if detail:  # "I'm helping them. What do they need to bring?": one detail of what was just discussed
+                _choose(message, detail)
                 continue
             if intent == triage.EMERGENCY:
                 if not kept:
-                    self._read(message, kept, safety_question=True)
-            elif intent in NOT_UNDERSTOOD and _named_categories(message):
+                    self._read(message, None, safety_question=True)
+            elif intent in NOT_UNDERSTOOD and named:
                 if not names_a_city:  # the kind named is the question (below); the search may tell its city
-                    self._read(message, f"service_{_named_categories(message)[-1]}", safety_question=False)
+                    self._read(message, f"service_{named[-1]}", safety_question=False)
             elif intent in NOT_UNDERSTOOD or (intent in SEARCHED_INTENTS and not names_a_city):
                 self._read(message, intent, safety_question=False, not_understood=intent in NOT_UNDERSTOOD)
             if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) in NOT_UNDERSTOOD:
@@ -438,10 +439,11 @@ class SafetyNet(GraphComponent):
             intent = message.get(INTENT) or {}
             ranking = message.get(INTENT_RANKING_KEY) or ([intent] if intent.get(INTENT_NAME_KEY) else [])
             keywords = safety.assess(text)
+            says_something = content_words(text) > 0
             score = None
-            if self.examples is not None and triage.needs_meaning(keywords, ranking, text) and content_words(text):
+            if self.examples is not None and says_something and triage.needs_meaning(keywords, ranking, text):
                 score = self.examples.score(text)
-            decision = triage.triage(keywords, ranking, score, content_words(text) > 0)
+            decision = triage.triage(keywords, ranking, score, says_something)
             if decision.level is None:
                 if intent.get(INTENT_NAME_KEY) == triage.EMERGENCY:  # overruled: the next reading, or not understood
                     _read_otherwise(message, ranking)
