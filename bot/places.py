@@ -66,11 +66,18 @@ class Names:
     proper_nouns: tuple[str, ...]  # every city, centre and country name, as folded words, longest first
     districts: dict[str, str] = field(default_factory=dict)
     sounding: dict[str, str] = field(default_factory=dict)
+    # Names of a gazetteer town that are also a district of a directory city ("Santa Fe", Bogotá's locality)
+    also_districts: dict[str, str] = field(default_factory=dict)
 
     @functools.cached_property
     def longest(self) -> int:
         """Words in the longest directory city name (at least MAX_WORDS, for the gazetteer)."""
         return max([MAX_WORDS, *(len(name.split()) for name in self.cities)])
+
+    @functools.cached_property
+    def longest_name(self) -> int:
+        """Words in the longest city, district or centre name ("Casa de Integración La Libertad": 5)."""
+        return max([self.longest, *(len(name.split()) for name in self.districts)])
 
 
 @functools.lru_cache(maxsize=1)
@@ -170,10 +177,11 @@ def _read_names(current, version: int) -> Names:
                  for pair in current.execute(select(model.address, model.city)).all()]
     named = [(district, city) for address, city in addressed for district in districts_in(address, city)]
     named += [(variant, city) for name, city in centres for variant in centre_names(name)]
-    districts = {**district_gazetteer(), **_unambiguous(named)}
-    districts = {name: city for name, city in districts.items() if name not in cities and name not in gazetteer()}
+    every = {**district_gazetteer(), **_unambiguous(named)}
+    districts = {name: city for name, city in every.items() if name not in cities and name not in gazetteer()}
+    also = {name: city for name, city in every.items() if name not in cities and name in gazetteer()}
     sounding = _unambiguous((sounds(name), city) for name, city in {**cities, **districts}.items())
-    return Names(version, cities, _proper_nouns([*cities, *others, *districts]), districts, sounding)
+    return Names(version, cities, _proper_nouns([*cities, *others, *districts]), districts, sounding, also)
 
 
 _CENTRE_HEAD = re.compile(r"^(?:centro|casa|punto|oficina|espacio|sede|hogar|albergue)(?: de| del)?"
@@ -239,8 +247,9 @@ def find_cities(text: str, names: Names) -> list[Place]:
     found: list[Place] = []
     used: set[int] = set()
     # Spellings and sounds first, likeness after: "en barranquilla" is not a typo of Barranquilla.
-    for size, match in [(size, match) for match in (_by_spelling_or_sound, _by_likeness)
-                        for size in range(min(names.longest, len(tokens)), 0, -1)]:
+    for size, match in [(size, match) for match, longest in ((_by_spelling_or_sound, names.longest_name),
+                                                             (_by_likeness, names.longest))
+                        for size in range(min(longest, len(tokens)), 0, -1)]:
         for first in range(len(tokens) - size + 1):
             span = range(first, first + size)
             if used.intersection(span):
@@ -255,10 +264,26 @@ def find_cities(text: str, names: Names) -> list[Place]:
                 name, known, by_district, sure = place
                 found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known, by_district, sure))
                 used.update(span)
+    found = _as_districts(text, found, names)
     named = {place.name for place in found if not place.by_district}
     if named:  # "el Prado, Barranquilla": the city said in so many words wins over a district of another one
         found = [place for place in found if not place.by_district or place.name in named]
     return sorted(found, key=lambda place: place.start)
+
+
+def _as_districts(text: str, found: list[Place], names: Names) -> list[Place]:
+    """`found`, where a gazetteer town that is also a district of a directory city stands for that district
+    when the city is found beside it or the word before it says so ("San Bernardino, Santa Fe": Bogotá's
+    locality, not the town of Antioquia; "barrio La Libertad": Cúcuta's)."""
+    around = {place.name for place in found if place.in_directory}
+    kept = []
+    for place in found:
+        city = names.also_districts.get(" ".join(words(text[place.start:place.end])))
+        before = (words(text[:place.start]) or [""])[-1]
+        if city and not place.in_directory and (city in around or _DISTRICT_WORDS.match(f"{before} ")):
+            place = Place(city, place.start, place.end, True, by_district=True)
+        kept.append(place)
+    return kept
 
 
 def after_a_pronoun(text: str, start: int) -> bool:

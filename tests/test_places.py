@@ -112,3 +112,20 @@ def test_a_city_matched_by_likeness_alone_is_not_sure(loaded):
     assert loader.load(yaml.safe_dump(new, allow_unicode=True), loaded).ok
     assert [(place.name, place.sure, place.start) for place in index.find_cities("albergue en barranquilla")] == [
         ("Barranquilla", True, 12)]  # "en barranquilla" is 89% like "barranquilla"
+
+
+def test_a_town_that_is_also_a_district_of_the_directory_stands_for_the_district_when_the_message_says_so(loaded):
+    new = {"centres": [{"id": "libertad", "name": "Casa de Integración La Libertad", "city": "Cúcuta",
+                        "country": "Colombia", "address": "Calle 10N # 4-58, barrio La Libertad",
+                        "phone": "+57 607 555 0000"}],
+           "services": [{"id": "sf", "name": "Comedor", "category": "food", "city": "Bogotá",
+                         "address": "Calle 2 # 5-40, barrio Las Cruces, Santa Fe"}]}
+    assert loader.load(yaml.safe_dump(new, allow_unicode=True), loaded).ok
+    index = NameIndex(loaded)
+    # the centre's whole name, five words long, is Cúcuta's, not the Ecuadorian town of La Libertad
+    assert names(index, "¿Dónde queda la Casa de Integración La Libertad?") == [("Cúcuta", True)]
+    assert names(index, "vivo en el barrio la libertad") == [("Cúcuta", True)]
+    assert names(index, "Las Cruces, Santa Fe: is there food?") == [("Bogotá", True), ("Bogotá", True)]
+    # alone, the town is the town: the assistant must not move someone to another country
+    assert names(index, "vivo en La Libertad") == [("La Libertad", False)]
+    assert names(index, "estoy en Santa Fe") == [("Santa Fe", False)]
