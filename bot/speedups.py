@@ -26,6 +26,14 @@ this project's pipeline that cost about 3 ms a turn. This works the order out
 once per set of targets and calls the same nodes in it, one after another, as
 dask's synchronous scheduler does.
 
+5. Loading the intent classifier (DIET). Rasa builds the model's weights by
+training it on one example before reading the trained weights over them, with
+that training step compiled as a TensorFlow graph: tracing the graph was three
+quarters of a Rasa server's start-up here (about 30 s of 40). This takes the
+one step eagerly, with nothing to trace, then reads the weights and prepares
+prediction as Rasa does: the same weights, the same predictions. A model loaded
+to be trained further (`rasa train --finetune`) is loaded by Rasa's own code.
+
 Imported by `bot.nlu`, which every Rasa server running the project's model loads.
 """
 
@@ -35,9 +43,10 @@ import asyncio
 import functools
 import weakref
 from collections import defaultdict
-from typing import Any, Dict, FrozenSet, List, Optional, Set, Text, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Set, Text, Tuple, Type
 
 import aiohttp
+import tensorflow as tf
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
@@ -49,6 +58,10 @@ from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 from rasa.shared.constants import DOCS_BASE_URL
 from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
+from rasa.utils.tensorflow.model_data import RasaModelData
+from rasa.utils.tensorflow.models import RasaModel
 
 KEEPALIVE_S = 2.0
 _SESSIONS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Dict[int, aiohttp.ClientSession]]" = \
@@ -229,10 +242,32 @@ def _run_graph(self: DaskGraphRunner, inputs: Optional[Dict[Text, Any]] = None,
     return dict(outputs[target] for target in run_targets)
 
 
+_RASA_LOAD = RasaModel.load.__func__  # type: ignore[attr-defined]
+
+
+def _load_model(cls: Type[RasaModel], model_file_name: Text, model_data_example: RasaModelData,
+                predict_data_example: Optional[RasaModelData] = None, finetune_mode: bool = False,
+                *args: Any, **kwargs: Any) -> RasaModel:
+    """`RasaModel.load`, with the one training step that builds the weights taken eagerly."""
+    if finetune_mode:
+        return _RASA_LOAD(cls, model_file_name, model_data_example, predict_data_example, finetune_mode,
+                          *args, **kwargs)
+    model = cls(*args, **kwargs)
+    config = kwargs.get("config", {})
+    model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=True)
+    model.fit(RasaBatchDataGenerator(model_data_example, batch_size=1), verbose=False)
+    model.run_eagerly = config.get(RUN_EAGERLY)  # prediction as configured: a traced graph by default
+    model.load_weights(model_file_name)
+    if predict_data_example:
+        model.run_inference(predict_data_example)  # as Rasa does: trace prediction now, not on the first message
+    return model
+
+
 def install() -> None:
-    """Use the cached validator in every RemoteAction, kept sessions for every endpoint, the rule index and
-    the graph runner, in this process."""
+    """Use the cached validator in every RemoteAction, kept sessions for every endpoint, the rule index,
+    the graph runner and the eager build of DIET's weights, in this process."""
     RemoteAction._validate_action_result = _validate_action_result
     EndpointConfig.session = _kept_session
     RulePolicy._get_possible_keys = _get_possible_keys
     DaskGraphRunner.run = _run_graph
+    RasaModel.load = classmethod(_load_model)  # type: ignore[method-assign,assignment]

@@ -188,3 +188,27 @@ def test_a_graph_run_missing_its_input_fails_as_with_dask(processor):
     for run in (speedups._run_graph, speedups._DASK_RUN):
         with pytest.raises(GraphRunError):
             run(runner, inputs={}, targets=[target])
+
+
+def test_the_classifier_loaded_with_one_eager_step_predicts_what_rasas_own_load_predicts(processor):
+    """The model loaded as `rasa run` loads it here (the speed-up installed) parses every message, to the last
+    digit, as the model loaded by Rasa's own `RasaModel.load`."""
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from bot import speedups
+    from bot.processes import newest_model
+
+    async def parse(each):
+        return [await each.parse_message(UserMessage(text, sender_id="s")) for text in MESSAGES]
+
+    assert RasaModel.load.__func__ is speedups._load_model  # installed when the model's components load
+    RasaModel.load = classmethod(speedups._RASA_LOAD)
+    try:
+        rasas = Agent.load(str(newest_model())).processor
+    finally:
+        RasaModel.load = classmethod(speedups._load_model)
+    ours = asyncio.run(parse(processor))
+    assert ours == asyncio.run(parse(rasas))
+    assert {parsed["intent"]["name"] for parsed in ours} >= {"greet", "find_centre", "emergency"}
