@@ -20,9 +20,11 @@ from bot.texts import Texts
 
 
 def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
-                    asked: Optional[tuple[str, Optional[str]]] = None) -> Reply:
+                    asked: Optional[tuple[str, Optional[str]]] = None, beside_danger: bool = False) -> Reply:
     """The reply to the conversation's current question about the `city` slot: the `request` and `category`
-    slots, or `asked` (request, category) when the question was asked in this very message."""
+    slots, or `asked` (request, category) when the question was asked in this very message. Services and
+    events that the message names by the directory's own words come first; beside danger, services only (a
+    story of danger names many things: its question is a service that helps, not an event)."""
     city = tracker.get_slot("city")
     request, category = asked or (tracker.get_slot("request") or "centre", tracker.get_slot("category"))
     if request == "hours":
@@ -30,8 +32,8 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
     if request == "contact":
         return replies.contact_reply(session, texts, city)
     if request in ("service", "events") and page == 0:
-        hits = _named_in_message(tracker, session, city, category if request == "service" else None,
-                                 "event" if request == "events" else None)
+        kind = "event" if request == "events" else "service" if beside_danger else None
+        hits = _named_in_message(tracker, session, city, category if request == "service" else None, kind)
         if hits:
             return replies.found_reply(texts, hits, staff=staff_member(session, tracker) is not None)
     if request == "service":
@@ -82,8 +84,8 @@ def _latest_intent(tracker: Tracker) -> Optional[str]:
 
 def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optional[Reply]:
     """Hours or contact of the services or events of the city that the message names by the directory's own
-    words ("¿a qué hora abre el comedor?"); or, naming no city, of those just shown; a day asked about
-    right after events were shown, that day's events."""
+    words ("¿a qué hora abre el comedor?") or by their kind ("the food place"); or, naming no city, of those
+    just shown; a day asked about right after events were shown, that day's events."""
     detail = {"centre_hours": "hours", "centre_contact": "contact"}.get(_latest_intent(tracker) or "")
     if not detail:
         return None
@@ -91,6 +93,11 @@ def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optio
     named = _named_in_message(tracker, session, city) if city else []
     if named:
         return details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in named], detail)
+    kinds = [entity.get("value") for entity in tracker.latest_message.get("entities") or []
+             if entity.get("entity") == "category"]
+    services = queries.services_in(session, city, kinds[-1:]) if city and kinds else []
+    if services:  # "what time does the food place open?": that kind of service's hours, not the centre's
+        return details.detail_reply(session, texts, [replies.subject_of(service) for service in services], detail)
     shown = [each for each in tracker.get_slot("subject") or [] if not str(each).startswith("centre:")]
     named_city = any(entity.get("entity") == "city" for entity in tracker.latest_message.get("entities") or [])
     if not shown or named_city:
@@ -223,7 +230,7 @@ class ActionEmergency(DirectoryAction):
         city = tracker.get_slot("city")
         reply = replies.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
                                         unsure=safety.get("level") == "risk")
-        question = safety.get("question")
+        question = _first_available(session, city, safety.get("questions") or [safety.get("question")])
         if question in (None, "help") and safety.get("level") == "risk" and city:
             question = "find_centre"  # "estoy en Barranquilla y necesito ayuda": the lines, then who can help there
         if not question:
@@ -239,12 +246,22 @@ class ActionEmergency(DirectoryAction):
         if not city:
             reply.messages += ask_city(session, texts).messages
             return reply, events
-        answer = _answer_request(tracker, session, texts, 0, (request, category))
+        answer = _answer_request(tracker, session, texts, 0, (request, category), beside_danger=True)
         reply.messages += answer.messages
         return reply, [*events, SlotSet("subject", answer.subjects)]  # "¿y qué llevo?" asks of what it showed
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return "emergency"
+
+
+def _first_available(session: Session, city: Optional[str], questions: List[Optional[str]]) -> Optional[str]:
+    """The first of `questions` (intent names, most likely first) that `city` can answer: a kind of service
+    it has, or any other question; the first when it has none of them (or the city is not known)."""
+    for question in questions:
+        category = QUESTION_SLOTS.get(question or "", ("", None))[1]
+        if not city or category in (None, "all") or search.has_category(session, fold(city), category):
+            return question
+    return questions[0] if questions else None
 
 
 class ActionHumanContact(DirectoryAction):

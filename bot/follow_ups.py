@@ -1,5 +1,5 @@
 """Short follow-ups that change one thing of what was just discussed: a day ("sat?", "¿y el sábado?"), or
-one detail ("ntp, y el tel?", "what i bring", "¿y cuánto cuesta?").
+one detail ("ntp, y el tel?", "what i bring", "¿y cuánto cuesta?", "where is it exactly?").
 
 Read by their words, not by the classifier, which guesses from so few letters ("sat?" read as a yes):
 a message of at most MAX_WORDS words, each of them a word of one detail or a word that carries none.
@@ -8,7 +8,7 @@ a message of at most MAX_WORDS words, each of them a word of one detail or a wor
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Iterable, Optional
 
 from bot.events_window import WEEKDAYS
 from bot.normalise import fold
@@ -24,6 +24,10 @@ DETAILS: dict[str, frozenset[str]] = {
     "ask_requirements": frozenset("llevo llevar llevamos llevan traer traigo bring requisitos requirements "
                                   "requisito".split()),
     "ask_cost": frozenset("cuesta cuestan costo cost costs precio price pagar pay gratis free cobran".split()),
+    # "editar ciudad -> bogota. el centro?", "¿dónde queda?", "where is it exactly?"
+    "find_centre": frozenset("centro centre center sede oficina office direccion address ubicacion location donde "
+                             "where queda quedan ubicado ubicada located exactly exact exacta exacto "
+                             "exactamente".split()),
 }
 # Words that carry no detail of their own: "ntp, y el tel?", "ok and the phone?", "what i bring".
 _FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus its their them they it is are "
@@ -34,23 +38,35 @@ _FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus it
                     "we you u he she ella el ellos nosotros usted".split())
 
 
-def detail_asked(text: str) -> Optional[str]:
+def detail_asked(text: str, places: Iterable[str] = ()) -> Optional[str]:
     """The intent of the one detail that `text` asks about and nothing else (centre_hours for a day alone),
-    or None when it asks something more, or nothing."""
+    or None when it asks something more, or nothing. The words of `places` (the cities named) carry no
+    detail: "quito centre on saturday?" asks for hours."""
     tokens = re.findall(r"\w+", fold(text))
     if not tokens or len(tokens) > MAX_WORDS:
         return None
+    neutral = _FILLER | {word for place in places for word in re.findall(r"\w+", fold(place))}
     asked = {"centre_hours" if _DAY.match(token) else next((intent for intent, words in DETAILS.items()
                                                              if token in words), "")
-             for token in tokens if token not in _FILLER}
+             for token in tokens if token not in neutral}
+    if len(asked) > 1:
+        asked.discard("find_centre")  # "el tel del centro?", "centre on saturday?": that detail of the centre
     return asked.pop() if len(asked) == 1 and "" not in asked else None
 
 
 _SENTENCE = re.compile(r"[^.?!:¿¡\n]+[.?!:]*")
 
 
-def detail_asked_last(text: str) -> Optional[str]:
+def detail_asked_last(text: str, places: Iterable[str] = ()) -> Optional[str]:
     """The detail that the last sentence of `text` asks about ("I'm helping them. What do they need to
     bring?", "actualizar: y el sábado?"), as `detail_asked`; None when that sentence asks more, or nothing."""
     sentences = [part.strip() for part in _SENTENCE.findall(text) if part.strip(" .?!")]
-    return detail_asked(sentences[-1]) if sentences else None
+    return detail_asked(sentences[-1], places) if sentences else None
+
+
+def detail_named(text: str) -> Optional[str]:
+    """The one detail (other than where) that any word of `text` asks for, however long it is ("una señora
+    me pide el telefono del centro las nieves": contact); None when it names none or several."""
+    tokens = set(re.findall(r"\w+", fold(text)))
+    named = {intent for intent, words in DETAILS.items() if intent != "find_centre" and tokens & words}
+    return named.pop() if len(named) == 1 else None

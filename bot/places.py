@@ -260,6 +260,8 @@ def find_cities(text: str, names: Names) -> list[Place]:
                 place = None
             if place and size == 1 and after_a_pronoun(text, tokens[first][0]):
                 place = None  # "me quito el teléfono": a verb after its pronoun, not Quito
+            if place and not place[2] and first and _STREET.fullmatch(tokens[first - 1][2]):
+                place = None  # "cerca del Jr. Huaraz", "Avenida Bolívar": a street named after a town
             if place:
                 name, known, by_district, sure = place
                 found.append(Place(name, tokens[first][0], tokens[first + size - 1][1], known, by_district, sure))

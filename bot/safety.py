@@ -66,6 +66,9 @@ _DANGER = {
         r"\bse (?:metieron|entraron|meten) (?:a|en) (?:mi|la|nuestra) (?:casa|cuarto|pieza|habitacion|rancho)\b",
         r"\b(?:want|going|gonna|trying|threaten\w*|tried|will|told me they.?ll) to (?:kill|hurt|rape|kidnap|stab|"
         r"shoot|beat|burn) (?:me|us|my|him|her|them)\b|\bwill kill (?:me|us|my)\b|\b(?:kill|shoot|stab) (?:me|us) if\b",
+        # "he will have his friends break my legs", "me van a romper las piernas"
+        r"\bbreak (?:my|our|your) (?:legs?|arms?|bones|face|neck)\b|\b(?:romper|partir|quebrar)\w* (?:las|la|los) "
+        r"(?:piernas?|brazos?|huesos|cara)\b",
         r"\b(?:someone|somebody|he|she|they|a man|a guy|men|people|gang\w*|my \w+) (?:is|are|was|were|keeps?) "
         r"(?:hitting|beating|following|chasing|threatening|hurting|attacking|stalking|punching|choking|stabbing|"
         r"shooting|extorting)\b",
@@ -142,6 +145,9 @@ _DANGER = {
         rf"the|her|his)\b|\b{_PEOPLE_EN}\b.{{0,50}}\b(?:hasn'?t|has not|didn'?t|did not|never|haven'?t|have not|"
         r"not) (?:\w+ )?(?:come|came|returned|arrived|been seen|made it|shown up|answered|called)\b|"
         rf"\b(?:no (?:news|word|sign) (?:from|of)|haven'?t heard from|no one has seen)\b.{{0,30}}\b{_PEOPLE_EN}\b",
+        # "the group got in yesterday, he didn't. Nobody knows where he is."
+        r"\b(?:nobody|no one|no-one|noone) (?:knows|has seen) where (?:he|she|they) (?:is|are|went)\b|"
+        rf"\bnadie sabe (?:donde (?:esta|anda)|nada de)\b(?: (?:el|ella)\b|\s*(?:[.!?,]|$)|.{{0,20}}\b{_PEOPLE_ES}\b)",
     ],
     "kidnapping": [
         r"\bsecuestr\w*|\bse (?:lo|la|los|las) (?:llevaron|llevo|robaron)\b|\b(?:llevaron|yevaron) a (?:mi|mis|"

@@ -274,9 +274,9 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
     hits = [hit for hit in asked if hit.words >= most_other]
     if not hits:  # another record matches more words: it stands with two words or more...
         hits = [hit for hit in matches if hit.words >= 2]
-        if category_named and category and _has_category(current, city_key, category):
+        if category_named and category and has_category(current, city_key, category):
             hits = [hit for hit in hits if hit in asked]  # ...unless the kind was named, and is there
-    if not hits and matches and category and not _has_category(current, city_key, category):
+    if not hits and matches and category and not has_category(current, city_key, category):
         hits = matches  # nothing of the kind asked there: what the words name is the best answer left
     if not hits:
         return []
@@ -284,7 +284,7 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
     return [hit for hit in hits if hit.words == best.words and hit.score >= best.score * SCORE_SHARE][:MAX_HITS]
 
 
-def _has_category(current: Session, city_key: Optional[str], category: str) -> bool:
+def has_category(current: Session, city_key: Optional[str], category: str) -> bool:
     """Whether the city `city_key` (or the directory) has a service of `category`."""
     query = select(Service.id).where(Service.category == category)
     if city_key:

@@ -36,6 +36,7 @@ QUESTIONS = frozenset({
 CALM = QUESTIONS | {"greet", "goodbye", "thank", "affirm", "deny", "inform_city", "more_results", "change_language",
                     "privacy_info", "ask_cost", "ask_requirements"}
 QUESTION_KEPT = 0.25      # a question this likely, beside an emergency, is answered after the lines
+MEANT_SURE = 0.5          # the meaning layer is sure of the question of a calm part this likely
 EMERGENCY_HALF = 0.2      # the classifier's emergency confidence that, in an unsure turn, brings the lines
 CONFIDENT = 0.8           # a question this likely, with only words of danger, is answered without lines
 MEANING_DANGER = 0.5      # the meaning layer's probability of danger that is enough on its own
@@ -73,7 +74,7 @@ def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Scor
         return Triage(None)
     top, confidence = _top(ranking)
     emergency = _confidence(ranking, EMERGENCY)
-    question = _question(ranking) or _meant_question(meaning)
+    question = _question(ranking) or meant_question(meaning)
     meaning_says = meaning is not None and meaning.danger >= MEANING_DANGER
     if keywords.level is None and meaning is not None and meaning.danger < MEANING_CALM:
         return Triage(None)  # the classifier alone, on words it has not seen ("me gusta el color azul")
@@ -88,6 +89,50 @@ def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Scor
     return Triage(None)
 
 
+NAMED = 0.5              # a kind of service the message names in so many words, as a vote for its question
+NAMED_LAST = 0.5          # more for the last one named, where the question usually is
+WHO_HELPS_ASKED = 0.45    # who helps with the danger, when the message asks something ("who can help her?")
+WHO_HELPS_ELSE = 0.3      # ...and when it asks for something the city may not have
+
+
+def questions_beside(ranking: Sequence[dict], meaning: Optional[Score], named: Sequence[str],
+                     category: Optional[str], asks: bool) -> list[str]:
+    """The questions a message that speaks of danger may also ask, most likely first: each question's votes
+    are the classifier's confidence (one more when it is sure), the weight of the meaning layer's nearest
+    examples of the calmest part, NAMED for a kind of service named in so many words (NAMED_LAST more for
+    the last), and, for the service that helps with this kind of danger, WHO_HELPS_ASKED when the message
+    asks something, else WHO_HELPS_ELSE when there is another question. Only questions of QUESTION_KEPT
+    votes or more, "help" last; the caller answers the first that the city has."""
+    votes: dict[str, float] = {}
+    for each in ranking:
+        name, confidence = each.get("name"), float(each.get("confidence") or 0.0)
+        if name in QUESTIONS:
+            votes[name] = votes.get(name, 0.0) + confidence + (1.0 if confidence >= CONFIDENT else 0.0)
+    for name, weight in (meaning.intents.items() if meaning is not None else ()):
+        if name in QUESTIONS:
+            votes[name] = votes.get(name, 0.0) + weight
+    for number, kind in enumerate(named, 1):
+        name = f"service_{kind}"
+        votes[name] = votes.get(name, 0.0) + NAMED + (NAMED_LAST if number == len(named) else 0.0)
+    helps = who_helps(category)
+    kept = [name for name in votes if votes[name] >= QUESTION_KEPT]
+    if helps and (asks or kept):
+        votes[helps] = votes.get(helps, 0.0) + (WHO_HELPS_ASKED if asks else WHO_HELPS_ELSE)
+    # "help" (what can you do?) only when nothing more precise was asked
+    return sorted((name for name in votes if votes[name] >= QUESTION_KEPT),
+                  key=lambda name: (name == "help", -votes[name]))
+
+
+# Who helps, after the lines, with each kind of danger (`bot.safety`'s categories): protection for the others.
+_WHO_HELPS: dict[Optional[str], Optional[str]] = {"medical": "service_health", "self_harm": "service_psychosocial",
+                                                  "fire_accident": None, "cry": None}
+
+
+def who_helps(category: Optional[str]) -> Optional[str]:
+    """The question whose answer helps with danger of `category` (None when it is not known: protection)."""
+    return _WHO_HELPS.get(category, "service_protection")
+
+
 def _top(ranking: Sequence[dict]) -> tuple[Optional[str], float]:
     if not ranking:
         return None, 0.0
@@ -98,12 +143,13 @@ def _confidence(ranking: Sequence[dict], name: str) -> float:
     return max((float(each.get("confidence") or 0.0) for each in ranking if each.get("name") == name), default=0.0)
 
 
-def _meant_question(meaning: Optional[Score]) -> Optional[str]:
-    """The question most of the nearest examples of the message's calmest part ask."""
+def meant_question(meaning: Optional[Score], least: float = QUESTION_KEPT) -> Optional[str]:
+    """The question most of the nearest examples of the message's calmest part ask, when they weigh at least
+    `least`; None when the meaning layer did not look or found no question."""
     if meaning is None or not meaning.intents:
         return None
     intent, weight = max(meaning.intents.items(), key=lambda item: item[1])
-    return intent if intent in QUESTIONS and weight >= QUESTION_KEPT else None
+    return intent if intent in QUESTIONS and weight >= least else None
 
 
 def _question(ranking: Sequence[dict]) -> Optional[str]:

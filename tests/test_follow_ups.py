@@ -10,6 +10,8 @@ from bot.follow_ups import detail_asked, detail_asked_last
     ("que dias?", "centre_hours"), ("ntp, y el tel?", "centre_contact"), ("ok and the tel?", "centre_contact"),
     ("su whatsapp?", "centre_contact"), ("what i bring", "ask_requirements"), ("y q llevo?", "ask_requirements"),
     ("list requirements", "ask_requirements"), ("¿y cuánto cuesta?", "ask_cost"), ("es gratis?", "ask_cost"),
+    ("el centro?", "find_centre"), ("¿dónde queda?", "find_centre"), ("where is it exactly?", "find_centre"),
+    ("el tel del centro?", "centre_contact"), ("horario del centro", "centre_hours"),
 ])
 def test_a_follow_up_of_one_detail_is_read_as_that_detail(text, intent):
     assert detail_asked(text) == intent
@@ -26,5 +28,22 @@ def test_a_message_that_asks_more_or_nothing_is_left_to_the_classifier(text):
 def test_the_last_sentence_of_a_longer_message_may_ask_one_detail():
     assert detail_asked_last("I'm helping them. What do they need to bring?") == "ask_requirements"
     assert detail_asked_last("Can we speak English? What do I need to bring?") == "ask_requirements"
-    assert detail_asked_last("We just arrived. Where is the centre?") is None
+    assert detail_asked_last("We just arrived. Where is the centre?") == "find_centre"
+    assert detail_asked_last("We just arrived. Where can we sleep?") is None
     assert detail_asked_last("actualizar: y el sábado?") == "centre_hours"  # a label before a colon
+    assert detail_asked_last("editar ciudad -> bogota. el centro?", ["bogota"]) == "find_centre"
+
+
+def test_the_cities_named_carry_no_detail():
+    assert detail_asked("update hours: quito centre on saturday??") is None
+    assert detail_asked_last("update hours: quito centre on saturday??", ["quito"]) == "centre_hours"
+    assert detail_asked("y en kito el sábado?", ["kito"]) == "centre_hours"
+    assert detail_asked("y en kito?", ["kito"]) is None  # a city alone is another question (inform_city)
+
+
+def test_a_longer_message_about_a_place_may_name_one_detail():
+    from bot.follow_ups import detail_named
+
+    assert detail_named("buenas, una señora aqui al lado me pide el telefono del centro las nieves") == "centre_contact"
+    assert detail_named("a que hora abre el centro atalaya y cual es el telefono") is None  # two details
+    assert detail_named("donde queda el centro atalaya") is None  # where: the centre itself, not a detail

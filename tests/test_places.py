@@ -129,3 +129,10 @@ def test_a_town_that_is_also_a_district_of_the_directory_stands_for_the_district
     # alone, the town is the town: the assistant must not move someone to another country
     assert names(index, "vivo en La Libertad") == [("La Libertad", False)]
     assert names(index, "estoy en Santa Fe") == [("Santa Fe", False)]
+
+
+def test_a_street_named_after_a_town_is_not_that_town(loaded):
+    index = NameIndex(loaded)
+    assert names(index, "estoy cerca de la Avenida Quito, en Cúcuta") == [("Cúcuta", True)]
+    assert names(index, "vivo en el Jr. Huaraz") == []
+    assert names(index, "vivo en Huaraz") == [("Huaraz", False)]

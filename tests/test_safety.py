@@ -46,3 +46,17 @@ def test_an_invitation_is_not_a_cry(text):
 @pytest.mark.parametrize("text", ["no puedo respirar", "no podemos respirar", "mi pata no aparece desde el viernes"])
 def test_breathing_and_a_missing_friend_in_slang_are_danger_by_the_words_alone(text):
     assert assess(text).level == "danger"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("he will have his friends break my legs", "violence"), ("me van a romper las piernas", "violence"),
+    ("the group got in yesterday, he didn't. Nobody knows where he is.", "missing"),
+    ("nadie sabe donde esta mi hermano", "missing")])
+def test_a_threat_to_break_bones_and_nobody_knowing_where_someone_is_are_danger(text, category):
+    assert (assess(text).level, assess(text).category) == ("danger", category)
+
+
+@pytest.mark.parametrize("text", ["I broke my leg playing football last year, is the clinic open?",
+                                  "nadie sabe donde esta la oficina nueva?"])
+def test_a_broken_leg_long_healed_and_a_lost_office_are_not(text):
+    assert assess(text).level is None

@@ -91,3 +91,23 @@ def test_nearest_examples_tell_danger_by_meaning_not_words():
     assert plain.danger < 0.5 and max(plain.intents, key=plain.intents.get) == "find_centre"
     loaded = Examples.from_arrays(examples.arrays())
     assert loaded.score("no encuentro a mi hija de 6 años").danger > 0.5
+
+
+def test_the_question_beside_danger_is_the_one_most_voted_for():
+    from bot.triage import questions_beside
+
+    # the classifier and the meaning layer both read food: the children named say who is hungry
+    assert questions_beside(ranking(("service_food", 0.73), ("service_children", 0.03)),
+                            Score(0.6, 0.0, {"service_food": 0.88}), ["children"], None, True)[0] == "service_food"
+    # the last kind named wins over an unsure classifier and an unsure meaning ("dónde dan atención médica")
+    assert questions_beside(ranking(("service_legal", 0.45)), Score(0.4, 0.0, {"service_psychosocial": 0.55}),
+                            ["health"], None, False)[0] == "service_health"
+    # a question that names nothing: who helps with this kind of danger ("who can help her?")
+    assert questions_beside(ranking(("out_of_scope", 0.0)), Score(0.9, 0.0, {"inform_city": 0.5}), [], None,
+                            True) == ["service_protection"]
+    assert questions_beside([], Score(0.9, 0.0), [], "medical", True) == ["service_health"]
+    # nothing asked, nothing named: no question, the lines alone
+    assert questions_beside(ranking(("service_food", 0.1)), Score(0.9, 0.0, {"inform_city": 0.9}), [], None,
+                            False) == []
+    # "help" (what can you do) only after what is more precise
+    assert questions_beside([], Score(0.8, 0.0, {"help": 0.81}), ["education"], None, True)[-1] == "help"

@@ -29,7 +29,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import db, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
-from bot.follow_ups import detail_asked, detail_asked_last
+from bot.events_window import WEEKDAYS
+from bot.follow_ups import detail_asked, detail_asked_last, detail_named
 from bot.gibberish import content_words, is_gibberish
 from bot.places import NameIndex, after_a_pronoun
 from bot.preamble import without_preamble
@@ -151,14 +152,21 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
                 _choose(message, INFORM_CITY)
             elif places and all(place.by_district for place in places) and _only_places(text, places, _WHERE):
                 _choose(message, "find_centre")  # "casa zarate donde queda": where that place is
-            elif detail := detail_asked(text):  # "sat?", "ntp, y el tel?": one detail of what was just discussed
+            elif places and all(place.by_district for place in places) and not categories_in(text) \
+                    and (detail := detail_named(text)):
+                _choose(message, detail)  # "me pide el telefono del centro las nieves": that detail of it
+            elif detail := detail_asked(text, [text[place.start:place.end] for place in places]):
+                # "sat?", "ntp, y el tel?", "y en Quito el sábado?": one detail of what was just discussed
                 _choose(message, detail)
             entities = [entity for entity in message.get(ENTITIES, [])
                         if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
                         or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE])
                             and not after_a_pronoun(text, entity.get(ENTITY_ATTRIBUTE_START) or 0))]
+            # The last city is the conversation's (Rasa's slot mapping): a city passed through, left or gone to
+            # comes before the one asked about ("almuerzo en tumbes? vamos de paso pa' lima": Tumbes)
             entities += [_entity("city" if place.sure else CITY_GUESS, place.name, place.start, place.end,
-                                 self.__class__.__name__) for place in places]
+                                 self.__class__.__name__)
+                         for place in sorted(places, key=lambda place: not _on_the_way(text, place.start))]
             entities += [_entity("category", name, 0, len(text), self.__class__.__name__)
                          for name in categories_in(text)]
             message.set(ENTITIES, entities, add_to_output=True)
@@ -188,9 +196,23 @@ def _only_places(text: str, places: list, around: frozenset[str] = frozenset()) 
     return all(word in _AROUND_A_CITY or word in around for word in re.findall(r"\w+", fold(rest)))
 
 
+_DAY = re.compile(rf"(?:{WEEKDAYS})s?")  # "and on Fridays?" asks of a day, not of a city called Fridays
+
+
+_ON_THE_WAY = frozenset("pa para hacia rumbo to towards toward from desde".split())
+
+
+def _on_the_way(text: str, start: int) -> bool:
+    """Whether the place at `start` of `text` is where the writer goes or comes from ("pa' Lima", "from
+    Cúcuta"), not where they ask about."""
+    before = re.findall(r"\w+", fold(text[:start]))
+    return bool(before) and before[-1] in _ON_THE_WAY
+
+
 def _plausible_city(value: Any) -> bool:
     folded = fold(str(value))
-    return len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
+    return (len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
+            and not _DAY.fullmatch(folded))
 
 
 FALLBACK_THRESHOLD = 0.45  # config.yml's FallbackClassifier threshold
@@ -280,6 +302,13 @@ SEARCHED_INTENTS = frozenset({"nlu_fallback", "city_services", "find_events",
 NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
 
 
+def _places_written(message: Message) -> List[str]:
+    """The cities the message names, as written ("kito", "centro atalaya")."""
+    text = message.get(TEXT) or ""
+    return [text[entity[ENTITY_ATTRIBUTE_START]:entity[ENTITY_ATTRIBUTE_END]] for entity in message.get(ENTITIES) or []
+            if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
+
+
 def _named_categories(message: Message) -> List[str]:
     """The kinds of service the message names in so many words ("papeles", "shelter"), in the order named."""
     return [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in message.get(ENTITIES) or []
@@ -323,7 +352,8 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
             kept = (message.get(SAFETY) or {}).get("question")
             names_a_city = any(entity[ENTITY_ATTRIBUTE_TYPE] == "city" for entity in message.get(ENTITIES) or [])
             # A question understood, in a city named, has nothing to learn here (the action searches itself).
-            detail = detail_asked_last(message.get(TEXT) or "") if intent in NOT_UNDERSTOOD else None
+            detail = detail_asked_last(message.get(TEXT) or "", _places_written(message)) \
+                if intent in NOT_UNDERSTOOD else None
             named = _named_categories(message)
             if detail:  # "I'm helping them. What do they need to bring?": one detail of what was just discussed
                 _choose(message, detail)
@@ -370,16 +400,13 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
                         add_to_output=True)
 
 
-def _question_named(message: Message, question: Optional[str], ranking: List[Dict[str, Any]]) -> Optional[str]:
-    """The question asked beside an emergency: the kind of service the message names in so many words ("un
-    techo pa esta noche y algo de comer": food, the last one named, where the question usually is), unless
-    the classifier is sure of its own `question`."""
-    named = _named_categories(message)
-    if not named or question == f"service_{named[-1]}":
-        return question
-    sure = max((float(each.get(PREDICTED_CONFIDENCE_KEY) or 0.0) for each in ranking
-                if each.get(INTENT_NAME_KEY) == question), default=0.0)
-    return question if question and sure >= triage.CONFIDENT else f"service_{named[-1]}"
+def _questions_beside(message: Message, decision: triage.Triage, ranking: List[Dict[str, Any]],
+                      score: Optional[meaning.Score]) -> List[str]:
+    """The questions asked beside an emergency, most likely first (`triage.questions_beside`): "fridge is
+    empty, kids too, where can we get groceries" asks for food; "her partner hits her, where could she get
+    support?" for protection."""
+    return triage.questions_beside(ranking, score, _named_categories(message), decision.category,
+                                   "?" in (message.get(TEXT) or ""))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -448,8 +475,9 @@ class SafetyNet(GraphComponent):
                 if intent.get(INTENT_NAME_KEY) == triage.EMERGENCY:  # overruled: the next reading, or not understood
                     _read_otherwise(message, ranking)
                 continue
+            asked = _questions_beside(message, decision, ranking, score)
             message.set(SAFETY, {"level": decision.level, "category": decision.category,
-                                 "question": _question_named(message, decision.question, ranking)},
+                                 "question": asked[0] if asked else None, "questions": asked},
                         add_to_output=True)
             if intent.get(INTENT_NAME_KEY) != triage.EMERGENCY:
                 chosen = {INTENT_NAME_KEY: triage.EMERGENCY, PREDICTED_CONFIDENCE_KEY: 1.0}
