@@ -132,15 +132,20 @@ def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
     tokens = [squeeze(token) for token in strip_names(text, names).split() if not token.isdigit()]
     if not tokens:
         return None
-    spanish = sum(token in SPANISH and token not in AMBIGUOUS for token in tokens)
-    english = sum(token in ENGLISH and token not in AMBIGUOUS for token in tokens)
+    spanish = sum(token in SPANISH and token not in AMBIGUOUS or _ending(token) == "es" for token in tokens)
+    english = sum(token in ENGLISH and token not in AMBIGUOUS or _ending(token) == "en" for token in tokens)
     if len(tokens) == 1:
         if tokens[0] in TOPICS_ES or tokens[0] in TOPICS_EN:
             return "es" if tokens[0] in TOPICS_ES else "en"
+        if _ending(tokens[0]):  # "psicologist": a word of neither list, spelt the way of one language
+            return _ending(tokens[0])
         return ("es" if spanish else "en" if english else None) if tokens[0] in STRONG else None
     margin = spanish - english
     if abs(margin) >= 2:
         return "es" if margin > 0 else "en"
+    topics = sum(token in TOPICS_EN for token in tokens) - sum(token in TOPICS_ES for token in tokens)
+    if not margin and topics:  # "centro hours": what is asked about tells, not the word for the place
+        return "en" if topics > 0 else "es"
     letters = sum(len(token) for token in tokens)
     if letters >= LONG_ENOUGH:
         guess = _langdetect(" ".join(tokens))
@@ -149,6 +154,17 @@ def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
     if margin:
         return "es" if margin > 0 else "en"
     return None
+
+
+_ENDINGS = {"en": re.compile(r"\w{3,}(?:ist|ists|tion|tions|ness)$"),
+            "es": re.compile(r"\w{3,}(?:cion|ciones|ista|istas|mente)$")}
+
+
+def _ending(token: str) -> Optional[str]:
+    """The language whose spelling a word of neither list has by its ending ("psicologist", "informacion")."""
+    if token in SPANISH or token in ENGLISH or token in AMBIGUOUS:
+        return None
+    return next((language for language, ending in _ENDINGS.items() if ending.fullmatch(token)), None)
 
 
 def _langdetect(text: str) -> Optional[str]:

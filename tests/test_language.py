@@ -48,3 +48,9 @@ def test_the_request_is_taken_out_of_a_longer_message():
     assert without_request("Can we talk in English? Where is the centre in Guayaquil?") == \
         "Where is the centre in Guayaquil?"
     assert without_request("English please") == "English please"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("centro hours", "en"), ("psicologist", "en"), ("help comedor", "es"), ("informacion", "es")])
+def test_a_tie_is_told_by_what_is_asked_about_and_an_unknown_word_by_its_spelling(text, language):
+    assert detect(text) == language
