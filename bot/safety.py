@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from rapidfuzz.distance import OSA
+
 from bot.normalise import fold, squeeze
 
 _CHAT = [(re.compile(rf"\b{short}\b"), long) for short, long in (
@@ -209,6 +211,7 @@ _DANGER = {
         r"(?:is |are )?swell\w*\b|\b(?:snake|dog) ?bit\w*\b|\bbitten by\b|\bhit (?:his|her|my) head\b",
     ],
     "self_harm": [
+        r"(?<!\d)(?<!\d )\bkms\b(?! (?:de|from|away|to|por|para|hasta))",  # "kms fr": kill myself, not kilometres
         r"\bsuicid\w*|\b(?:matarme|quitarme la vida|acabar con mi vida|acabar con todo|hacerme dano|cortarme|"
         r"ahorcarme|colgarme|tirarme (?:de|del|al|a la|por)|lanzarme (?:de|del|al|a la)|envenenarme|"
         r"tomarme (?:todas )?las pastillas|me corto|me estoy cortando|me corte las venas)\b",
@@ -309,17 +312,27 @@ def assess(text: str) -> Assessment:
 # A short message made only of these, with at least one call for help, is a cry: "necesito ayuda ya", "pls help".
 _CALLS = frozenset("ayuda ayudenme ayudeme ayudame ayude ayudennos ayudanos socorro auxilio sos help salvenme "
                    "salvame vengan venganse vente corran hurry hlp halp hepl aiuda auxlio socoro".split())
-_FILLERS = frozenset("por favor please me nos alguien que quien someone somebody anyone i am need necesito "
+_FILLERS = frozenset("por favor porfavor porfa xfa pls plz plis please me nos alguien que quien someone somebody anyone i am need necesito "
                      "necesitamos ya now urgent urgente rapido quick asap us tengo miedo scared a la policia "
                      "police auxilio pido want quiero my mi rapidito pronto come quickly fast aqui here "
                      "up".split())
 CRY_WORDS = 6
 
 
+_CALL_SPELLINGS = ("help", "ayuda", "ayudame", "auxilio", "socorro")
+_NEAR_CALLS = frozenset("held hell helm hemp heap heel yelp kelp helps ayudas ayudan ayudar ayudo".split())  # words
+
+
+def _a_call(token: str) -> bool:
+    """A word that calls for help, or one of them with a letter missing, added, changed or swapped ("hlep")."""
+    return token in _CALLS or (len(token) >= 4 and token not in _NEAR_CALLS
+                               and any(OSA.distance(token, call) <= 1 for call in _CALL_SPELLINGS))
+
+
 def _is_cry(folded: str) -> bool:
     tokens = re.findall(r"[a-z']+", folded)
-    return (0 < len(tokens) <= CRY_WORDS and any(token in _CALLS for token in tokens)
-            and all(token in _CALLS or token in _FILLERS for token in tokens))
+    return (0 < len(tokens) <= CRY_WORDS and any(_a_call(token) for token in tokens)
+            and all(token in _FILLERS or _a_call(token) for token in tokens))
 
 
 def speaks_of_danger(text: str) -> bool:

@@ -60,3 +60,13 @@ def test_a_threat_to_break_bones_and_nobody_knowing_where_someone_is_are_danger(
                                   "nadie sabe donde esta la oficina nueva?"])
 def test_a_broken_leg_long_healed_and_a_lost_office_are_not(text):
     assert assess(text).level is None
+
+
+@pytest.mark.parametrize("text", ["hlep", "aiuda porfavor", "socorrro", "ayudaaa xfa", "kms fr, no point anymore"])
+def test_a_cry_misspelt_and_kms_are_danger(text):
+    assert assess(text).level == "danger"
+
+
+@pytest.mark.parametrize("text", ["held", "hello", "ayudas?", "a 5 kms de aqui", "10 kms away from the border"])
+def test_words_near_a_cry_and_kilometres_are_not(text):
+    assert assess(text).level is None

@@ -153,8 +153,11 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
             elif places and all(place.by_district for place in places) and _only_places(text, places, _WHERE):
                 _choose(message, "find_centre")  # "casa zarate donde queda": where that place is
             elif places and all(place.by_district for place in places) and not categories_in(text) \
+                    and (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in STAFF_INTENTS \
                     and (detail := detail_named(text)):
-                _choose(message, detail)  # "me pide el telefono del centro las nieves": that detail of it
+                # "me pide el telefono del centro las nieves": that detail of it ("cambiar el horario del centro
+                # atalaya" stays a staff request, for StaffOnly to judge)
+                _choose(message, detail)
             elif detail := detail_asked(text, [text[place.start:place.end] for place in places]):
                 # "sat?", "ntp, y el tel?", "y en Quito el sábado?": one detail of what was just discussed
                 _choose(message, detail)
