@@ -27,6 +27,8 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
     story of danger names many things: its question is a service that helps, not an event)."""
     city = tracker.get_slot("city")
     request, category = asked or (tracker.get_slot("request") or "centre", tracker.get_slot("category"))
+    if not city:  # the city form's question was lost (its action failed): ask again, never fail
+        return ask_city(session, texts)
     if request == "hours":
         return replies.hours_reply(session, texts, city)
     if request == "contact":

@@ -145,3 +145,11 @@ def test_a_database_failure_is_an_apology_not_silence(monkeypatch):
     monkeypatch.setenv("BOT_DATABASE_URL", "postgresql+psycopg2://nobody@127.0.0.1:1/none")
     _, messages, _ = run(ActionAnswer(), city="Cúcuta", request="centre")
     assert [message["text"] for message in messages] == [Texts("es")("text_error")]
+
+
+def test_a_question_reaching_the_answer_without_a_city_asks_for_it(loaded):
+    """When the city form's question was lost (its action failed), the answer asks for the city; it never
+    fails the turn."""
+    for request in ("service", "centre", "hours", "contact", "events"):
+        text, messages, _ = run(ActionAnswer(), request=request, category="food")
+        assert "ciudad" in text and "Cúcuta" in str(messages), (request, text)
