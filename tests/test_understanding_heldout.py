@@ -12,8 +12,11 @@ from pathlib import Path
 
 from bot.bench.understanding import load_conversations, run_heldout
 
-RIGHT_FLOOR = 0.92  # 95.1% of 609 (sets A to D) measured on 2026-11-28 (second session); A to C: 95.2%; D: 94.2%
-LANGUAGE_FLOOR = 0.97  # 99.7% measured
+# Measured on 2026-11-28 (second session): 95.4% of 609 (sets A to D) right and 100% in the writer's language,
+# the same on models trained in two clones. The floors keep a margin: some expectations are dated events
+# that pass with time, and a turn can fail under a loaded machine.
+RIGHT_FLOOR = 0.93
+LANGUAGE_FLOOR = 0.99
 
 
 def test_held_out_conversations_are_understood(tmp_path: Path):
