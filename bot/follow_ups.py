@@ -11,7 +11,7 @@ import re
 from typing import Iterable, Optional
 
 from bot.events_window import WEEKDAYS
-from bot.normalise import fold
+from bot.normalise import words
 
 MAX_WORDS = 6
 _DAY = re.compile(rf"^(?:{WEEKDAYS}|sab|dom|lun|mie|jue|vie|tues|thurs|weekend|finde|feriado|holiday)s?$")
@@ -42,12 +42,12 @@ def detail_asked(text: str, places: Iterable[str] = ()) -> Optional[str]:
     """The intent of the one detail that `text` asks about and nothing else (centre_hours for a day alone),
     or None when it asks something more, or nothing. The words of `places` (the cities named) carry no
     detail: "quito centre on saturday?" asks for hours."""
-    tokens = re.findall(r"\w+", fold(text))
+    tokens = words(text)
     if not tokens or len(tokens) > MAX_WORDS:
         return None
-    neutral = _FILLER | {word for place in places for word in re.findall(r"\w+", fold(place))}
-    asked = {"centre_hours" if _DAY.match(token) else next((intent for intent, words in DETAILS.items()
-                                                             if token in words), "")
+    neutral = _FILLER | {word for place in places for word in words(place)}
+    asked = {"centre_hours" if _DAY.match(token) else next((intent for intent, asking in DETAILS.items()
+                                                             if token in asking), "")
              for token in tokens if token not in neutral}
     if len(asked) > 1:
         asked.discard("find_centre")  # "el tel del centro?", "centre on saturday?": that detail of the centre
@@ -67,6 +67,6 @@ def detail_asked_last(text: str, places: Iterable[str] = ()) -> Optional[str]:
 def detail_named(text: str) -> Optional[str]:
     """The one detail (other than where) that any word of `text` asks for, however long it is ("una señora
     me pide el telefono del centro las nieves": contact); None when it names none or several."""
-    tokens = set(re.findall(r"\w+", fold(text)))
-    named = {intent for intent, words in DETAILS.items() if intent != "find_centre" and tokens & words}
+    tokens = set(words(text))
+    named = {intent for intent, asking in DETAILS.items() if intent != "find_centre" and tokens & asking}
     return named.pop() if len(named) == 1 else None

@@ -137,8 +137,9 @@ def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
     if len(tokens) == 1:
         if tokens[0] in TOPICS_ES or tokens[0] in TOPICS_EN:
             return "es" if tokens[0] in TOPICS_ES else "en"
-        if _ending(tokens[0]):  # "psicologist": a word of neither list, spelt the way of one language
-            return _ending(tokens[0])
+        ending = _ending(tokens[0])
+        if ending:  # "psicologist": a word of neither list, spelt the way of one language
+            return ending
         return ("es" if spanish else "en" if english else None) if tokens[0] in STRONG else None
     margin = spanish - english
     if abs(margin) >= 2:

@@ -75,6 +75,12 @@ class Names:
         return max([MAX_WORDS, *(len(name.split()) for name in self.cities)])
 
     @functools.cached_property
+    def sound_heads(self) -> frozenset[str]:
+        """How the first word of each name of `sounding` sounds: a phrase whose first word sounds otherwise
+        sounds like none of them (`sounds` works word by word)."""
+        return frozenset(sound.partition(" ")[0] for sound in self.sounding)
+
+    @functools.cached_property
     def longest_name(self) -> int:
         """Words in the longest city, district or centre name ("Casa de Integración La Libertad": 5)."""
         return max([self.longest, *(len(name.split()) for name in self.districts)])
@@ -140,6 +146,11 @@ def sounds(text: str) -> str:
     for pattern, replacement in _SOUNDS:
         heard = pattern.sub(replacement, heard)
     return heard
+
+
+@functools.lru_cache(maxsize=50_000)
+def _word_sound(word: str) -> str:
+    return sounds(word)
 
 
 class NameIndex:
@@ -281,19 +292,33 @@ def _as_districts(text: str, found: list[Place], names: Names) -> list[Place]:
     kept = []
     for place in found:
         city = names.also_districts.get(" ".join(words(text[place.start:place.end])))
-        before = (words(text[:place.start]) or [""])[-1]
-        if city and not place.in_directory and (city in around or _DISTRICT_WORDS.match(f"{before} ")):
+        if city and not place.in_directory and (city in around
+                                                or _DISTRICT_WORDS.match(f"{word_before(text, place.start)} ")):
             place = Place(city, place.start, place.end, True, by_district=True)
         kept.append(place)
     return kept
 
 
+def word_before(text: str, start: int) -> str:
+    """The folded word of `text` right before `start` ('' at the start)."""
+    before = words(text[:start])
+    return before[-1] if before else ""
+
+
 def after_a_pronoun(text: str, start: int) -> bool:
     """Whether the word at `start` of `text` is written in lowercase right after a pronoun, with nothing but
     spaces between ("me quito el teléfono"): a verb, not a place ("it's killing me, quito" names Quito)."""
-    before = _TOKEN.findall(fold(text[:start]))
-    return (bool(before) and before[-1] in CLITICS and text[start:start + 1].islower()
+    return (word_before(text, start) in CLITICS and text[start:start + 1].islower()
             and not text[:start].rstrip().endswith((",", ".", ";", ":", "!", "?")))
+
+
+_ON_THE_WAY = frozenset("pa para hacia rumbo to towards toward from desde".split())
+
+
+def on_the_way(text: str, start: int) -> bool:
+    """Whether the place at `start` of `text` is where the writer goes or comes from ("pa' Lima", "from
+    Cúcuta"), not where they ask about."""
+    return word_before(text, start) in _ON_THE_WAY
 
 
 Match = Optional[tuple[str, bool, bool, bool]]
@@ -312,6 +337,8 @@ def _by_spelling_or_sound(phrase: str, names: Names) -> Match:
         return gazetteer()[phrase], False, False, True
     if len(phrase) < SOUND_MIN_LENGTH or phrase in SPANISH or phrase in ENGLISH or phrase in EVERYDAY_WORDS:
         return None
+    if _word_sound(phrase.partition(" ")[0]) not in names.sound_heads:
+        return None  # most phrases of a message: their first word already sounds like no name's
     sound = sounds(phrase)
     heard = names.sounding.get(sound)
     if heard:

@@ -312,8 +312,8 @@ def assess(text: str) -> Assessment:
 # A short message made only of these, with at least one call for help, is a cry: "necesito ayuda ya", "pls help".
 _CALLS = frozenset("ayuda ayudenme ayudeme ayudame ayude ayudennos ayudanos socorro auxilio sos help salvenme "
                    "salvame vengan venganse vente corran hurry hlp halp hepl aiuda auxlio socoro".split())
-_FILLERS = frozenset("por favor porfavor porfa xfa pls plz plis please me nos alguien que quien someone somebody anyone i am need necesito "
-                     "necesitamos ya now urgent urgente rapido quick asap us tengo miedo scared a la policia "
+_FILLERS = frozenset("por favor porfavor porfa xfa pls plz plis please me nos alguien que quien someone somebody "
+                     "anyone i am need necesito necesitamos ya now urgent urgente rapido quick asap us tengo miedo scared a la policia "
                      "police auxilio pido want quiero my mi rapidito pronto come quickly fast aqui here "
                      "up".split())
 CRY_WORDS = 6

@@ -36,7 +36,6 @@ QUESTIONS = frozenset({
 CALM = QUESTIONS | {"greet", "goodbye", "thank", "affirm", "deny", "inform_city", "more_results", "change_language",
                     "privacy_info", "ask_cost", "ask_requirements"}
 QUESTION_KEPT = 0.25      # a question this likely, beside an emergency, is answered after the lines
-MEANT_SURE = 0.5          # the meaning layer is sure of the question of a calm part this likely
 EMERGENCY_HALF = 0.2      # the classifier's emergency confidence that, in an unsure turn, brings the lines
 CONFIDENT = 0.8           # a question this likely, with only words of danger, is answered without lines
 MEANING_DANGER = 0.5      # the meaning layer's probability of danger that is enough on its own
@@ -74,7 +73,7 @@ def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Scor
         return Triage(None)
     top, confidence = _top(ranking)
     emergency = _confidence(ranking, EMERGENCY)
-    question = _question(ranking) or meant_question(meaning)
+    question = _question(ranking) or _meant_question(meaning)
     meaning_says = meaning is not None and meaning.danger >= MEANING_DANGER
     if keywords.level is None and meaning is not None and meaning.danger < MEANING_CALM:
         return Triage(None)  # the classifier alone, on words it has not seen ("me gusta el color azul")
@@ -143,13 +142,12 @@ def _confidence(ranking: Sequence[dict], name: str) -> float:
     return max((float(each.get("confidence") or 0.0) for each in ranking if each.get("name") == name), default=0.0)
 
 
-def meant_question(meaning: Optional[Score], least: float = QUESTION_KEPT) -> Optional[str]:
-    """The question most of the nearest examples of the message's calmest part ask, when they weigh at least
-    `least`; None when the meaning layer did not look or found no question."""
+def _meant_question(meaning: Optional[Score]) -> Optional[str]:
+    """The question most of the nearest examples of the message's calmest part ask."""
     if meaning is None or not meaning.intents:
         return None
     intent, weight = max(meaning.intents.items(), key=lambda item: item[1])
-    return intent if intent in QUESTIONS and weight >= least else None
+    return intent if intent in QUESTIONS and weight >= QUESTION_KEPT else None
 
 
 def _question(ranking: Sequence[dict]) -> Optional[str]:

@@ -32,7 +32,7 @@ from bot.categories import CATEGORIES, categories_in
 from bot.events_window import WEEKDAYS
 from bot.follow_ups import detail_asked, detail_asked_last, detail_named
 from bot.gibberish import content_words, is_gibberish
-from bot.places import NameIndex, after_a_pronoun
+from bot.places import NameIndex, after_a_pronoun, on_the_way
 from bot.preamble import without_preamble
 from bot.normalise import fold
 
@@ -169,7 +169,7 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
             # comes before the one asked about ("almuerzo en tumbes? vamos de paso pa' lima": Tumbes)
             entities += [_entity("city" if place.sure else CITY_GUESS, place.name, place.start, place.end,
                                  self.__class__.__name__)
-                         for place in sorted(places, key=lambda place: not _on_the_way(text, place.start))]
+                         for place in sorted(places, key=lambda place: not on_the_way(text, place.start))]
             entities += [_entity("category", name, 0, len(text), self.__class__.__name__)
                          for name in categories_in(text)]
             message.set(ENTITIES, entities, add_to_output=True)
@@ -200,16 +200,6 @@ def _only_places(text: str, places: list, around: frozenset[str] = frozenset()) 
 
 
 _DAY = re.compile(rf"(?:{WEEKDAYS})s?")  # "and on Fridays?" asks of a day, not of a city called Fridays
-
-
-_ON_THE_WAY = frozenset("pa para hacia rumbo to towards toward from desde".split())
-
-
-def _on_the_way(text: str, start: int) -> bool:
-    """Whether the place at `start` of `text` is where the writer goes or comes from ("pa' Lima", "from
-    Cúcuta"), not where they ask about."""
-    before = re.findall(r"\w+", fold(text[:start]))
-    return bool(before) and before[-1] in _ON_THE_WAY
 
 
 def _plausible_city(value: Any) -> bool:
