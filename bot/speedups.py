@@ -11,7 +11,10 @@ builds the validators once and checks each event against the one kind its
 2. A new HTTP client session, and so a new connection, for every request to
 the action server. This keeps one session per endpoint and event loop, whose
 idle connections are closed after `KEEPALIVE_S`, before the action server
-(Sanic: 5 s) would close them under it.
+(Sanic: 5 s) would close them under it. A kept connection can still have been
+closed by the server when a request goes out on it (a loaded machine, a server
+restarted, a proxy with a shorter keep-alive): the request then fails before
+any answer comes back, and it is sent once more on a new connection of its own.
 
 3. Finding the rules that apply. RulePolicy tries every rule against the latest
 state, twice per prediction, and then walks the whole conversation back even
@@ -41,8 +44,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import weakref
 from collections import defaultdict
+from contextvars import ContextVar
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Text, Tuple, Type
 
 import aiohttp
@@ -64,6 +69,11 @@ from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
 KEEPALIVE_S = 2.0
+# A kept connection the server had closed: the request could not be written, or the server was gone before
+# any answer to it (aiohttp 3.9 raises these; a server that answered, even with an error, raises none of them).
+_DROPPED = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError, ConnectionResetError)
+_ON_NEW_CONNECTION: ContextVar[bool] = ContextVar("on_new_connection", default=False)
+logger = logging.getLogger(__name__)
 _SESSIONS: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Dict[int, aiohttp.ClientSession]]" = \
     weakref.WeakKeyDictionary()
 
@@ -112,30 +122,56 @@ def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool
 
 
 class _Kept:
-    """`async with` on a kept session: the session stays open for the next request."""
+    """`async with` on a session: a kept one stays open for the next request, a one-off one is closed."""
 
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self.session = session
+    def __init__(self, session: aiohttp.ClientSession, one_off: bool = False) -> None:
+        self.session, self.one_off = session, one_off
 
     async def __aenter__(self) -> aiohttp.ClientSession:
         return self.session
 
     async def __aexit__(self, *_exc: object) -> Optional[bool]:
+        if self.one_off:
+            await self.session.close()
         return None
 
 
+def _new_session(endpoint: EndpointConfig, connector: aiohttp.TCPConnector) -> aiohttp.ClientSession:
+    """A session with Rasa's headers, auth and timeout for `endpoint`, over `connector`."""
+    auth = aiohttp.BasicAuth(endpoint.basic_auth["username"], endpoint.basic_auth["password"]) \
+        if endpoint.basic_auth else None
+    return aiohttp.ClientSession(headers=endpoint.headers, auth=auth, connector=connector,
+                                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT))
+
+
 def _kept_session(self: EndpointConfig) -> _Kept:
-    """Rasa's session for this endpoint (same headers, auth and timeout), made once per event loop."""
+    """Rasa's session for this endpoint, made once per event loop; a one-off session on a new connection
+    while a dropped request is sent again."""
+    if _ON_NEW_CONNECTION.get():
+        return _Kept(_new_session(self, aiohttp.TCPConnector(force_close=True)), one_off=True)
     sessions = _SESSIONS.setdefault(asyncio.get_running_loop(), {})
     session = sessions.get(id(self))
     if session is None or session.closed:
-        auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) \
-            if self.basic_auth else None
-        session = aiohttp.ClientSession(headers=self.headers, auth=auth,
-                                        timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                                        connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
+        session = _new_session(self, aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S))
         sessions[id(self)] = session
     return _Kept(session)
+
+
+_RASA_REQUEST = EndpointConfig.request
+
+
+async def _request(self: EndpointConfig, *args: Any, **kwargs: Any) -> Optional[Any]:
+    """Rasa's request to the endpoint; when a kept connection was dropped before any answer, the same
+    request once more on a new connection (whose failure is Rasa's to handle)."""
+    try:
+        return await _RASA_REQUEST(self, *args, **kwargs)
+    except _DROPPED as error:
+        logger.debug("A kept connection to %s was dropped (%r); sending again on a new one.", self.url, error)
+    token = _ON_NEW_CONNECTION.set(True)
+    try:
+        return await _RASA_REQUEST(self, *args, **kwargs)
+    finally:
+        _ON_NEW_CONNECTION.reset(token)
 
 
 class _RuleIndex:
@@ -268,6 +304,7 @@ def install() -> None:
     the graph runner and the eager build of DIET's weights, in this process."""
     RemoteAction._validate_action_result = _validate_action_result
     EndpointConfig.session = _kept_session
+    EndpointConfig.request = _request  # type: ignore[method-assign]
     RulePolicy._get_possible_keys = _get_possible_keys
     DaskGraphRunner.run = _run_graph
     RasaModel.load = classmethod(_load_model)  # type: ignore[method-assign,assignment]

@@ -66,6 +66,52 @@ def test_requests_to_an_endpoint_reuse_one_connection():
     assert len(ports) == 1
 
 
+def test_a_request_on_a_connection_the_server_closed_is_sent_again_once():
+    """A server that closes each connection as soon as it has answered (its keep-alive ran out): every
+    request still gets its answer, and the server reads each one exactly once."""
+    import json
+
+    from rasa.utils.endpoints import EndpointConfig
+
+    async def scenario() -> tuple[list[dict], list[int]]:
+        read: list[int] = []
+
+        async def answer_then_close(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                          if line.lower().startswith(b"content-length:"))
+            number = json.loads(await reader.readexactly(length))["n"]
+            read.append(number)
+            body = json.dumps({"echo": number}).encode()
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         + str(len(body)).encode() + b"\r\n\r\n" + body)
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(answer_then_close, "127.0.0.1", 0)
+        endpoint = EndpointConfig(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/webhook")
+        try:
+            answers = [await endpoint.request(json={"n": n}, method="post") for n in range(20)]
+        finally:
+            server.close()
+        return answers, read
+
+    answers, read = asyncio.run(scenario())
+    assert answers == [{"echo": n} for n in range(20)]
+    assert read == list(range(20))
+
+
+def test_a_request_to_a_server_that_is_gone_still_fails():
+    from aiohttp import ClientConnectionError
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.processes import free_port
+
+    endpoint = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")
+    with pytest.raises(ClientConnectionError):
+        asyncio.run(endpoint.request(json={"n": 1}, method="post"))
+
+
 def _rule_lookups() -> list[dict]:
     """The rule lookups RulePolicy learnt for the project's newest model (`make test` trains it first)."""
     import json
