@@ -8,9 +8,12 @@ conversations right and all of them in the writer's language.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
-from bot.bench.understanding import load_conversations, run_heldout
+import yaml
+
+from bot.bench.understanding import SAMPLE, load_conversations, run_heldout, upcoming_sample
 
 # Measured on 2026-11-28 (second session): 95.4% of 609 (sets A to D) right and 100% in the writer's language,
 # the same on models trained in two clones. The floors keep a margin: some expectations are dated events
@@ -27,3 +30,17 @@ def test_held_out_conversations_are_understood(tmp_path: Path):
     print("\n" + report.table() + "\n" + "\n".join(report.misses))
     assert report.share("right") >= RIGHT_FLOOR, "\n".join(report.misses)
     assert report.share("right_language") >= LANGUAGE_FLOOR, "\n".join(report.misses)
+
+
+def test_the_sample_events_are_moved_by_whole_weeks_until_they_are_all_to_come():
+    written = yaml.safe_load(SAMPLE.read_text("utf-8"))["events"]
+    first = min(datetime.fromisoformat(str(event["starts"])) for event in written)
+    for now, weeks in ((first.replace(hour=0), 0), (first, 1), (datetime(first.year + 1, 1, 1), None)):
+        moved = yaml.safe_load(upcoming_sample(now))["events"]
+        starts = [datetime.fromisoformat(str(event["starts"])) for event in moved]
+        shifts = {start - datetime.fromisoformat(str(event["starts"])) for start, event in zip(starts, written)}
+        assert len(shifts) == 1 and min(starts) > now
+        shift = shifts.pop()
+        assert shift.days % 7 == 0 and shift.seconds == 0 and (weeks is None or shift.days == 7 * weeks)
+        assert min(starts) - now <= timedelta(days=7)
+        assert [event["title"] for event in moved] == [event["title"] for event in written]

@@ -8,6 +8,10 @@ its messages, joined) must contain one of `expect_any`, all of `expect_all` and 
 A conversation is right when every turn is. In the `switch` family the conversation's language is
 the one the writer asks to switch to, after a first turn in the other one: only its last reply is
 held to it.
+
+The sample's events carry fixed dates, and the writers saw them all as upcoming; the evaluation moves
+them forward by whole weeks (weekdays kept) until the first one is still to come, so that an expectation
+does not expire with the calendar.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable, Iterable, Optional
 
@@ -29,6 +34,7 @@ CASES = PROJECT_ROOT / "tests" / "understanding"
 SAMPLE = PROJECT_ROOT / "data" / "directory" / "sample.yml"
 SENDERS = 4
 SWITCH = "switch"
+WEEK = timedelta(days=7)
 
 Say = Callable[[str, str], list[dict]]
 
@@ -126,14 +132,29 @@ def _converse(say: Say, conversation: dict) -> list[str]:
     return problems
 
 
+def upcoming_sample(now: datetime) -> str:
+    """The sample directory as YAML, its events moved forward by the fewest whole weeks that leave every
+    event starting after `now` (not moved when they already do)."""
+    document = yaml.safe_load(SAMPLE.read_text("utf-8"))
+    events = document.get("events") or []
+    first = min((datetime.fromisoformat(str(event["starts"])) for event in events), default=now)
+    weeks = max(0, (now - first) // WEEK + 1)
+    for event in events:
+        for key in ("starts", "ends"):
+            if event.get(key):
+                moved = datetime.fromisoformat(str(event[key])) + weeks * WEEK
+                event[key] = moved.isoformat(timespec="minutes")
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+
+
 def run_heldout(work: Path) -> Report:
     """Every held-out conversation through the project's newest model and its action server, on the sample
-    directory."""
+    directory with its events still to come."""
     from bot import loader
     from bot.processes import Servers
 
     url = f"sqlite:///{work / 'understanding.db'}"
-    assert loader.load(SAMPLE.read_text("utf-8"), url).ok
+    assert loader.load(upcoming_sample(datetime.now()), url).ok
     servers = Servers(work, url).start()
     try:
         return evaluate(servers.say, load_conversations())
