@@ -42,3 +42,9 @@ def content_words(text: str) -> int:
     ("jajaja", "xd"); emoji and symbols say nothing here."""
     return sum(1 for token in _LETTERS.findall(fold(text))
                if len(token) >= 3 and not not_a_word(token) and not _LAUGHTER.fullmatch(token))
+
+
+def says_something(text: str) -> bool:
+    """Whether `text` says something in words: a content word (`content_words`), in a message not mostly
+    typed at random ("ñññ kkkkk qwe" does not, although "qwe" could be a word)."""
+    return content_words(text) > 0 and not is_gibberish(text)

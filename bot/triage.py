@@ -67,7 +67,7 @@ def triage(keywords: Assessment, ranking: Sequence[dict], meaning: Optional[Scor
            says_something: bool = True) -> Triage:
     """The turn's safety decision from the keyword layer, the classifier's ranking (best first, after the
     fallback classifier), the meaning layer's score (None when it did not look), and whether any of the
-    message's words says something (`bot.gibberish.content_words`): laughter, mashing
+    message's words says something (`bot.gibberish.says_something`): laughter, mashing
     and emoji alone ("jajaja xd 🙈") are danger only by a word of danger, never by a guess of the others."""
     if keywords.level is None and not says_something:
         return Triage(None)

@@ -104,6 +104,12 @@ def test_a_near_miss_keeps_its_answer(servers, text, expected):
     assert expected.lower() in reply.lower(), reply
 
 
+@pytest.mark.parametrize("text", ["ñññ kkkkk qwe", "xxxxx qwe jjjj"])
+def test_mashing_gets_no_emergency_lines(servers, text):
+    reply = "\n".join(conversation(servers, text))
+    assert reply and not any(phone in reply for phone in EVERY_COUNTRY), reply
+
+
 def test_an_emergency_with_a_question_gets_the_lines_then_the_answer(servers):
     reply = conversation(servers, "mi esposo me pega, donde esta el centro en cucuta?")
     assert_lines_first(reply, "es", ("📞 123",))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.gibberish import content_words, is_gibberish
+from bot.gibberish import content_words, is_gibberish, says_something
 
 
 @pytest.mark.parametrize("text", ["asdfghjkl", "jdjdjdjdjd 😂😂", "brrr kkkk ??? ..", "lkjlkj sdf", "????", "zzzzz"])
@@ -20,3 +20,9 @@ def test_words_short_forms_and_laughter_are_not(text):
                                          ("🙏🙏🙏 xfa", 1), ("me pegan", 1), ("my cousin's dog is called Max", 4)])
 def test_content_words_leave_out_laughter_mashing_and_emoji(text, count):
     assert content_words(text) == count
+
+
+@pytest.mark.parametrize("text, says", [("ñññ kkkkk qwe", False), ("xxxxx qwe jjjj", False), ("jajaja xd", False),
+                                        ("me pegan", True), ("ok", False), ("hola, qwe", True), ("help!!", True)])
+def test_a_message_mostly_mashed_says_nothing(text, says):
+    assert says_something(text) is says
