@@ -274,6 +274,14 @@ _TOPIC = re.compile(
     r"(?:me|se|nos) (?:mori|muri)\w* de (?:la )?risa|(?:nearly|almost) (?:had|died|got) (?:a )?heart attack|"
     r"documental\w*|documentar(?:y|ies)|amenaz\w* con (?:despedir|echar)\w*|threaten\w* to (?:fire|sack))\b")
 
+# "Help" as the thing asked about, not a call: "¿qué ayuda hay pa nosotros?", "how much does that help cost?",
+# "where can I get help with papers?". Taken out before the words of risk are looked for (a cry is read first).
+_HELP_ASKED_ABOUT = re.compile(
+    r"\b(?:que|q|cual|la|una|esa|esta|esas|estas|las|alguna|algun|mas|otra|otras|tipo de|clase de|"
+    r"what|which|that|the|this|those|these|any|some|more|other|get|getting|find|kind of|sort of)\s+(?:ayudas?|help)\b"
+    r"|\b(?:ayudas?|help)\s+(?:con|para|pa|with|for|legal|juridica|humanitaria|psicologica|economica|financiera|"
+    r"medica|social|desk|line|available|disponible|hay|existe|there)\b")
+
 _PATTERNS = {category: re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
              for category, patterns in _DANGER.items()}
 _RISK_PATTERN = re.compile("|".join(f"(?:{pattern})" for pattern in _RISK))
@@ -303,7 +311,7 @@ def assess(text: str) -> Assessment:
     for category, pattern in _PATTERNS.items():
         if pattern.search(folded):
             return Assessment("risk" if _TOPIC.search(folded) else "danger", category)
-    if _RISK_PATTERN.search(folded):
+    if _RISK_PATTERN.search(_HELP_ASKED_ABOUT.sub(" ", folded)):
         return Assessment("risk", "self_harm" if re.search(r"\b(?:no aguanto|no puedo mas|hopeless|can'?t take "
                                                            r"it)\b", folded) else None)
     return Assessment(None)
@@ -333,6 +341,12 @@ def _is_cry(folded: str) -> bool:
     tokens = re.findall(r"[a-z']+", folded)
     return (0 < len(tokens) <= CRY_WORDS and any(_a_call(token) for token in tokens)
             and all(token in _FILLERS or _a_call(token) for token in tokens))
+
+
+def asks_about_help(text: str) -> bool:
+    """Whether `text` asks about help as a thing there is ("¿qué ayuda hay pa nosotros?", "any help for
+    venezuelans?"), not calls for it."""
+    return bool(_HELP_ASKED_ABOUT.search(plain(text)))
 
 
 def speaks_of_danger(text: str) -> bool:

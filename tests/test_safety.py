@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import Assessment, assess, speaks_of_danger
+from bot.safety import Assessment, asks_about_help, assess, speaks_of_danger
 
 DANGER = [
     "auxilio, me quieren matar", "socorro", "me estan pegando", "mi esposo me pega", "estoy en peligro",
@@ -70,3 +70,17 @@ def test_a_cry_misspelt_and_kms_are_danger(text):
 @pytest.mark.parametrize("text", ["held", "hello", "ayudas?", "a 5 kms de aqui", "10 kms away from the border"])
 def test_words_near_a_cry_and_kilometres_are_not(text):
     assert assess(text).level is None
+
+
+@pytest.mark.parametrize("text", ["vivo en riohacha con mi familia, q ayuda hay pa nosotros?",
+                                  "How much does that help cost?", "where can I get help with my papers",
+                                  "necesito ayuda con el arriendo"])
+def test_help_asked_about_is_no_word_of_danger(text):
+    assert assess(text).level is None
+    assert asks_about_help(text) or "arriendo" in text
+
+
+def test_help_called_for_still_is():
+    assert assess("necesito ayuda").level == "danger" and assess("help!!").level == "danger"
+    assert not asks_about_help("help!!") and not asks_about_help("ayudenme por favor")
+    assert assess("i need help, my husband is angry").level == "risk"
