@@ -74,14 +74,16 @@ _SWITCH_TO = {
     "en": re.compile(
         r"\b(?:in|en|into|to)\s+(?:english|ingles)\b|\b(?:english|ingles)\s+(?:please|pls|plz|por\s*favor|porfa)\b"
         r"|\b(?:speak|talk|write|answer|reply|switch|change|habla\w*|escrib\w*|contest\w*|cambi\w*)\b"
-        r"[^.?!]{0,20}\b(?:english|ingles)\b|^\W*(?:english|ingles)\W*$|\bno\s+hablo\s+(?:espanol|castellano)\b"
-        r"|\bi\s+(?:do\s*n'?o?t|dont|can'?t|cannot)\s+speak\s+spanish\b"),
+        r"[^.?!]{0,20}\b(?:english|ingles)\b|^\W*(?:english|ingles)\W*$"
+        r"|\bno\s+(?:hablo|entiendo)\s+(?:bien\s+)?(?:el\s+)?(?:espanol|castellano)\b"
+        r"|\bi\s+(?:do\s*n'?o?t|dont|can'?t|cannot)\s+(?:speak|understand|read)\s+(?:much\s+)?spanish\b"),
     "es": re.compile(
         r"\b(?:in|en|into|to)\s+(?:spanish|espanol|castellano)\b"
         r"|\b(?:spanish|espanol|castellano)\s+(?:please|pls|plz|por\s*favor|porfa)\b"
         r"|\b(?:speak|talk|write|answer|reply|switch|change|habla\w*|escrib\w*|contest\w*|cambi\w*)\b"
         r"[^.?!]{0,20}\b(?:spanish|espanol|castellano)\b|^\W*(?:spanish|espanol|castellano)\W*$"
-        r"|\bno\s+hablo\s+ingles\b|\bi\s+(?:do\s*n'?o?t|dont|can'?t|cannot)\s+speak\s+english\b"),
+        r"|\bno\s+(?:hablo|entiendo)\s+(?:bien\s+)?(?:el\s+)?ingles\b"
+        r"|\bi\s+(?:do\s*n'?o?t|dont|can'?t|cannot)\s+(?:speak|understand|read)\s+(?:much\s+)?english\b"),
 }
 _LEARNING = re.compile(r"\b(?:learn\w*|aprend\w*|clase\w*|class\w*|curso\w*|course\w*|lesson\w*)\b")
 _CLAUSE = re.compile(r"[^.?!,;¿¡\n]+[.?!,;\n]*")

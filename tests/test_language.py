@@ -32,7 +32,8 @@ def test_ambiguous_messages_keep_the_conversation_language(text):
 @pytest.mark.parametrize("text,language", [
     ("English please", "en"), ("can we talk in english?", "en"), ("habla en ingles", "en"),
     ("en español por favor", "es"), ("spanish please", "es"), ("hablame en espanol", "es"),
-    ("no hablo ingles", "es"), ("I don't speak Spanish", "en"),
+    ("no hablo ingles", "es"), ("I don't speak Spanish", "en"), ("no entiendo bien el ingles", "es"),
+    ("I don't understand Spanish", "en"),
 ])
 def test_explicit_requests_switch(text, language):
     assert requested_language(text) == language
@@ -48,6 +49,7 @@ def test_the_request_is_taken_out_of_a_longer_message():
     assert without_request("Can we talk in English? Where is the centre in Guayaquil?") == \
         "Where is the centre in Guayaquil?"
     assert without_request("English please") == "English please"
+    assert without_request("en español porfa, no entiendo bien el ingles. cuanto cuesta?") == "cuanto cuesta?"
 
 
 @pytest.mark.parametrize("text, language", [
