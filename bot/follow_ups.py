@@ -13,7 +13,7 @@ from typing import Iterable, Optional
 from bot.events_window import WEEKDAYS
 from bot.normalise import words
 
-MAX_WORDS = 6
+MAX_WORDS = 8
 _DAY = re.compile(rf"^(?:{WEEKDAYS}|sab|dom|lun|mie|jue|vie|tues|thurs|weekend|finde|feriado|holiday)s?$")
 # The intent each detail is asked with, and the words that ask for it.
 DETAILS: dict[str, frozenset[str]] = {
@@ -22,7 +22,8 @@ DETAILS: dict[str, frozenset[str]] = {
     "centre_contact": frozenset("tel tlf telf telefono telefonos phone phones numero number cel celular whatsapp "
                                 "wsp wa contacto contact correo email".split()),
     "ask_requirements": frozenset("llevo llevar llevamos llevan traer traigo bring requisitos requirements "
-                                  "requisito".split()),
+                                  "requisito piden cita citas appointment appointments inscribo inscribirse "
+                                  "inscribirme inscribir inscripcion sign signup register".split()),
     "ask_cost": frozenset("cuesta cuestan costo cost costs precio price pagar pay gratis free cobran".split()),
     # "editar ciudad -> bogota. el centro?", "¿dónde queda?", "where is it exactly?"
     "find_centre": frozenset("centro centre center sede oficina office direccion address ubicacion location donde "
@@ -35,7 +36,10 @@ _FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus it
                     "what whats about how que q cual cuales which then pues entonces tambien too also "
                     "i me my mi yo do does hay ver list show dame give pasas pasame tienen have has "
                     "debo tengo must should to es son cuanto cuanta much many need needs necesito necesita necesitan "
-                    "we you u he she ella el ellos nosotros usted".split())
+                    "we you u he she ella el ellos nosotros usted or o smth something algo up an una un "
+                    "ah oh eh disculpe disculpa perdon perdone oiga oye mira sorry hey "
+                    # what is brought: "q papeles piden?" (alone, "papeles" asks for documentation services)
+                    "papeles documentos documento documents document docs".split())
 
 
 def detail_asked(text: str, places: Iterable[str] = ()) -> Optional[str]:

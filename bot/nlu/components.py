@@ -31,8 +31,8 @@ from bot import db, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
 from bot.events_window import WEEKDAYS
 from bot.follow_ups import detail_asked, detail_asked_last, detail_named
-from bot.gibberish import content_words, is_gibberish
-from bot.places import NameIndex, after_a_pronoun, on_the_way
+from bot.gibberish import is_gibberish, says_something
+from bot.places import NameIndex, after_a_pronoun, on_the_way, word_before
 from bot.preamble import without_preamble
 from bot.normalise import fold
 
@@ -162,9 +162,7 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
                 # "sat?", "ntp, y el tel?", "y en Quito el sábado?": one detail of what was just discussed
                 _choose(message, detail)
             entities = [entity for entity in message.get(ENTITIES, [])
-                        if entity[ENTITY_ATTRIBUTE_TYPE] != "city"
-                        or (not places and _plausible_city(entity[ENTITY_ATTRIBUTE_VALUE])
-                            and not after_a_pronoun(text, entity.get(ENTITY_ATTRIBUTE_START) or 0))]
+                        if entity[ENTITY_ATTRIBUTE_TYPE] != "city" or (not places and _plausible_city(text, entity))]
             # The last city is the conversation's (Rasa's slot mapping): a city passed through, left or gone to
             # comes before the one asked about ("almuerzo en tumbes? vamos de paso pa' lima": Tumbes)
             entities += [_entity("city" if place.sure else CITY_GUESS, place.name, place.start, place.end,
@@ -187,8 +185,8 @@ _AROUND_A_CITY = frozenset("en in de from desde la el ciudad city of estoy vivo 
 
 
 # "casa zarate donde queda", "patio bonito where is it": where a centre or district named is.
-_WHERE = frozenset("donde dnd onde queda keda esta where is it located address direccion ubicacion location "
-                   "exactly exactamente como llego get there".split())
+_WHERE = frozenset("donde dnd onde queda keda esta where wheres s is it located address direccion ubicacion "
+                   "location exactly exactamente como llego get there".split())
 
 
 def _only_places(text: str, places: list, around: frozenset[str] = frozenset()) -> bool:
@@ -202,10 +200,19 @@ def _only_places(text: str, places: list, around: frozenset[str] = frozenset()) 
 _DAY = re.compile(rf"(?:{WEEKDAYS})s?")  # "and on Fridays?" asks of a day, not of a city called Fridays
 
 
-def _plausible_city(value: Any) -> bool:
-    folded = fold(str(value))
+# Words after which a word in lowercase can still be a place the classifier found ("vivo en trujilo").
+_BEFORE_A_PLACE = frozenset("en in de del desde from pa para a al to at hacia towards near cerca".split())
+
+
+def _plausible_city(text: str, entity: Dict[str, Any]) -> bool:
+    """Whether a city the classifier found in `text`, that neither the directory nor the gazetteer knows, may be
+    one: not a word of either language or a day, nor a verb after a pronoun ("me quito"), and capitalised or
+    after a word that comes before places ("los niños chiquitos" names no town)."""
+    folded = fold(str(entity[ENTITY_ATTRIBUTE_VALUE]))
+    start = entity.get(ENTITY_ATTRIBUTE_START) or 0
     return (len(folded) >= 3 and folded not in language.SPANISH and folded not in language.ENGLISH
-            and not _DAY.fullmatch(folded))
+            and not _DAY.fullmatch(folded) and not after_a_pronoun(text, start)
+            and (text[start:start + 1].isupper() or word_before(text, start) in _BEFORE_A_PLACE))
 
 
 FALLBACK_THRESHOLD = 0.45  # config.yml's FallbackClassifier threshold
@@ -311,10 +318,13 @@ def _named_categories(message: Message) -> List[str]:
 def _read_category(message: Message) -> None:
     """A message the classifier could not read, which names a kind of service in so many words ("papeles",
     "shelter"): a question about the last kind it names (where the question usually is: "registro nuevo:
-    vivo en Riohacha, ¿dónde dan comida?")."""
+    vivo en Riohacha, ¿dónde dan comida?"); one that asks what help there is, a question about all the
+    services of its city."""
     named = _named_categories(message)
     if named:
         _choose(message, f"service_{named[-1]}")
+    elif safety.asks_about_help(message.get(TEXT) or ""):  # "Cartagena, is there any help for migrants?"
+        _choose(message, "city_services")
 
 
 def _what_was_asked(intent: Optional[str]) -> tuple[Optional[str], Optional[str]]:
@@ -459,11 +469,11 @@ class SafetyNet(GraphComponent):
             intent = message.get(INTENT) or {}
             ranking = message.get(INTENT_RANKING_KEY) or ([intent] if intent.get(INTENT_NAME_KEY) else [])
             keywords = safety.assess(text)
-            says_something = content_words(text) > 0
+            speaks = says_something(text)
             score = None
-            if self.examples is not None and says_something and triage.needs_meaning(keywords, ranking, text):
+            if self.examples is not None and speaks and triage.needs_meaning(keywords, ranking, text):
                 score = self.examples.score(text)
-            decision = triage.triage(keywords, ranking, score, says_something)
+            decision = triage.triage(keywords, ranking, score, speaks)
             if decision.level is None:
                 if intent.get(INTENT_NAME_KEY) == triage.EMERGENCY:  # overruled: the next reading, or not understood
                     _read_otherwise(message, ranking)
