@@ -29,6 +29,8 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
     request, category = asked or (tracker.get_slot("request") or "centre", tracker.get_slot("category"))
     if not city:  # the city form's question was lost (its action failed): ask again, never fail
         return ask_city(session, texts)
+    if request == "service" and category not in (None, "all"):
+        category = _kind_there(tracker, session, city, category)
     if request == "hours":
         return replies.hours_reply(session, texts, city)
     if request == "contact":
@@ -254,6 +256,16 @@ class ActionEmergency(DirectoryAction):
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return "emergency"
+
+
+def _kind_there(tracker: Tracker, session: Session, city: str, category: str) -> str:
+    """`category` when `city` has it; else the last other kind of service the latest message names that the
+    city has ("y pa la salud de los niños?" where there is no children's service: health); else `category`."""
+    if search.has_category(session, fold(city), category):
+        return category
+    named = [entity.get("value") for entity in (tracker.latest_message or {}).get("entities") or []
+             if entity.get("entity") == "category" and entity.get("value") != category]
+    return next((kind for kind in reversed(named) if search.has_category(session, fold(city), str(kind))), category)
 
 
 def _first_available(session: Session, city: Optional[str], questions: List[Optional[str]]) -> Optional[str]:

@@ -27,6 +27,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
+from bot.categories import CATEGORIES, categories_in
 from bot.models import Centre, Event, Service
 from bot.normalise import fold, words
 
@@ -272,16 +273,43 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
     asked = [hit for hit in matches if category in (None, hit.record.category) and kind in (None, hit.kind)]
     most_other = max((hit.words for hit in matches if hit not in asked), default=0)
     hits = [hit for hit in asked if hit.words >= most_other]
+    missing = bool(category) and not has_category(current, city_key, category)
+    if missing and category_named:
+        # "hay albergue en cucuta? llegamos con los niños": only what says the very word that names the kind
+        # stands in for it ("visa" in Quito's legal advice), not what the rest of the words find...
+        naming = [word for word in words_ if category in categories_in(word)]
+        matches = _live(current, _matches(_rows_per_word(current.connection(), naming, city_key)),
+                        now or datetime.now()) if naming else []
     if not hits:  # another record matches more words: it stands with two words or more...
         hits = [hit for hit in matches if hit.words >= 2]
         if category_named and category and has_category(current, city_key, category):
             hits = [hit for hit in hits if hit in asked]  # ...unless the kind was named, and is there
-    if not hits and matches and category and not has_category(current, city_key, category):
-        hits = matches  # nothing of the kind asked there: what the words name is the best answer left
+    if not hits and missing:
+        # ...but what says that kind's own words ("rancho pa dormir en tumbes": the soup kitchen's overnight stay);
+        # else, when the kind was only guessed, what the message's words name; else its absence is the answer.
+        hits = _saying_kind(current, category, city_key, now) or matches
     if not hits:
         return []
     best = hits[0]  # the matches come most words first, then best score
     return [hit for hit in hits if hit.words == best.words and hit.score >= best.score * SCORE_SHARE][:MAX_HITS]
+
+
+def _saying_kind(current: Session, category: str, city_key: Optional[str], now: Optional[datetime]) -> list[Hit]:
+    """The services and events of `city_key` whose names say a word for `category` (`bot.categories`: its single
+    words of four letters or more, which are not the beginnings of other words as "bed" is of "before"): a
+    place that only mentions the kind in passing ("referral to a shelter if needed") is not one of it."""
+    words_ = [word for keyword in CATEGORIES[category] if " " not in keyword
+              for word in terms(keyword.rstrip("*"), []) if re.fullmatch(r"\w{4,}", word)]
+    if not words_ or not city_key:
+        return []
+    found = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
+    return [hit for hit in found if set(stems(terms(_name(hit.record), []))) & set(stems(words_))]
+
+
+def _name(record: Any) -> str:
+    """A service's or event's name in both languages."""
+    return " ".join(str(each) for each in (getattr(record, "name", None) or getattr(record, "title", None)
+                                           or {}).values())
 
 
 def has_category(current: Session, city_key: Optional[str], category: str) -> bool:

@@ -64,6 +64,17 @@ def test_a_category_named_in_so_many_words_keeps_the_search_to_it_where_the_city
                  category="documentation", category_named=True) != []
 
 
+def test_a_kind_named_that_the_city_lacks_is_found_only_in_the_names_of_its_other_places(database_url):
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    # Tumbes lists no shelter, but its soup kitchen's name says "alojamiento de una noche"
+    assert found(database_url, "pana necesito un rancho pa dormir esta noche, voy de paso", "tumbes",
+                 category="housing", category_named=True) == ["tum-food"]
+    # Cúcuta lists none: "llegamos" and "niños" (in the soup kitchen's text) do not stand in for a shelter,
+    # nor does a protection service that mentions a referral to one
+    assert found(database_url, "hay albergue? llegamos hoy con los niños", "cucuta",
+                 category="housing", category_named=True) == []
+
+
 def test_staff_notes_are_never_searched(database_url):
     assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
     # these words are only in staff notes (of cuc-legal, and of a service in Riohacha)
