@@ -178,6 +178,9 @@ _DANGER = {
         r"\b(?:drowning|drowned|electrocut\w*|fell (?:from|off|down))\b",
     ],
     "medical": [
+        # a diabetic out of insulin; dizziness with confusion
+        r"\bse (?:me |le )?(?:acab\w*|termin\w*) (?:la )?insulina\b|\bsin insulina\b|\b(?:ran|run|running) out of "
+        r"insulin\b|\bno (?:more )?insulin\b|\bmaread[oa] y (?:muy )?confundid[oa]\b|\bdizzy and (?:very )?confused\b",
         r"\bambulancia\b|\bno (?:\w+ )?(?:respira|respiro|respiraba|(?:puedo|podemos|puede|pueden) respirar)\b|\ble cuesta respirar\b|"
         r"\bse (?:esta )?ahoga\w*\b|\binconsciente\b|\bno (?:reacciona|despierta|responde|se despierta|se mueve)\b|"
         r"\bse desmay\w*|\bdesmayad[oa]\b|\bconvulsi\w*|\bataque (?:epileptico|de asma|al corazon|cardiaco)\b|"
@@ -225,6 +228,11 @@ _DANGER = {
         r"\bending it\b|\b(?:want|wanna|going|wish) (?:to )?die\b|\b(?:do ?n'?t|dont|no longer) want to "
         r"(?:live|be alive|be here|exist|wake up|go on)\b|\bbetter off dead\b|\bno reason to live\b|"
         r"\bnobody (?:would|will) miss me\b|\bnot worth living\b|\bjump off\b|\bhang myself\b",
+        # wanting it all to end; not eating on purpose; not knowing whether one will be here tomorrow
+        r"\bquiero que (?:todo se acab\w*|se acab\w* (?:todo|esto|ya|mi vida))\b|\bque se acabe todo\b|\bacabar con esto\b|\bsin comer a "
+        r"proposito\b|\bno se si (?:voy a|vaya a) (?:estar|seguir)(?: viv[oa]| aqui)? (?:para|pa) manana\b|"
+        r"\bdesaparecer para siempre\b|\b(?:want|wish|need) (?:it all|everything|this|all of this) to (?:end|stop)\b|"
+        r"\b(?:starving myself|not eating) on purpose\b|\bdisappear forever\b",
         r"\bya (?:lo|la) (?:decidi|tengo decidido)\b|\bpronto no (?:voy a|vas a|van a) (?:necesitar|estar|molestar)\b|"
         r"\bno voy a estar (?:mas|aqui)\b|\bregale (?:mis|mi|toda mi|todas mis) \w+|\bgave (?:away )?(?:all )?my "
         r"(?:things|stuff|clothes)\b|\bwon'?t (?:be (?:a burden|here|around)|need (?:anything|it))\b|"

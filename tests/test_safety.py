@@ -84,3 +84,19 @@ def test_help_called_for_still_is():
     assert assess("necesito ayuda").level == "danger" and assess("help!!").level == "danger"
     assert not asks_about_help("help!!") and not asks_about_help("ayudenme por favor")
     assert assess("i need help, my husband is angry").level == "risk"
+
+
+@pytest.mark.parametrize("text, category", [
+    ("llevo días sin comer a propósito, quiero que todo se acabe", "self_harm"),
+    ("I just want it all to end", "self_harm"), ("I've been starving myself on purpose", "self_harm"),
+    ("soy diabética y se me terminó la insulina, estoy mareada y confundida", "medical"),
+    ("ran out of insulin two days ago and I feel dizzy and confused", "medical"),
+])
+def test_wanting_it_all_to_end_and_a_diabetic_without_insulin_are_danger(text, category):
+    assert assess(text) == Assessment("danger", category)
+
+
+@pytest.mark.parametrize("text", ["quiero que se acabe la cuarentena", "cuando se acaba la feria?",
+                                  "where can I get insulin for my mother, she is fine"])
+def test_something_else_ending_and_insulin_asked_for_are_not(text):
+    assert assess(text).level is None
