@@ -15,10 +15,11 @@ import yaml
 
 from bot.bench.understanding import SAMPLE, load_conversations, run_heldout, upcoming_sample
 
-# Measured on 2026-12-05: 94.2% of 713 (sets A to E; E 83.7% on its first run, 89.4% after fixes) right and
-# 100% in the writer's language. The floors keep a margin of about eight conversations: a change of training
-# data moves the classifier by a point or two in places nobody touched.
-RIGHT_FLOOR = 0.93
+# Measured on 2026-12-05: 93.8% of 817 (sets A to F; E 83.7% on its first run and 89.4% after fixes; F, written
+# after those fixes, 89.4% on its first run) right and 100% in the writer's language. The floor keeps a margin
+# of about fifteen conversations: a change of training data moves the classifier by a point or two in places
+# nobody touched. (It was 93% before set F, harder than A to D, joined.)
+RIGHT_FLOOR = 0.92
 LANGUAGE_FLOOR = 0.99
 
 

@@ -86,7 +86,7 @@ def _choose(message: Message, intent: str) -> None:
 class LanguageDetector(_Stateless, EntityExtractorMixin):
     """Adds a `language` entity (es/en) when the message clearly is in, or asks for, that language.
 
-    No entity means "ambiguous": the `language` slot keeps the conversation's
+    No entity means "ambiguous" (or letters typed at random): the `language` slot keeps the conversation's
     language. A clause that only asks to switch language is taken out of the
     text the classifier sees, so the rest of the message is still understood.
     """
@@ -98,6 +98,8 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
+            if is_gibberish(text):  # "asdkjh qwe ñlkj": letters typed at random tell no language
+                continue
             places = sorted(_NAMES.find_cities(text), key=lambda place: place.start, reverse=True)
             unplaced = text
             for place in places:  # "kukuta doctor pls": a city, however spelt, says nothing of the language
