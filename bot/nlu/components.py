@@ -264,10 +264,17 @@ class StaffOnly(_Stateless):
         return messages
 
 
+# A clause that opens with a question word: "update: where can i update my PPT in Riohacha".
+_QUESTION_OPENING = re.compile(r"(?:^|[:.,;!¿\-]\s*)(?:donde|dnd|where|wheres|como|how|cuando|when|a que hora|"
+                               r"what|que|q|cual|which|hay|is there|are there|can i|puedo)\b")
+
+
 def _asks_something_else(message: Message) -> bool:
     """Whether a message that reads as a staff request also asks a question ("actualizar: y el sábado?",
-    "reporte: ¿el centro abre los sábados?"): what a migrant writes, not a staff request."""
-    return "?" in (message.get(ORIGINAL_TEXT) or message.get(TEXT) or "")
+    "reporte: ¿el centro abre los sábados?", "update: where can i update my PPT"): what a migrant writes,
+    not a staff request."""
+    text = message.get(ORIGINAL_TEXT) or message.get(TEXT) or ""
+    return "?" in text or bool(_QUESTION_OPENING.search(fold(text)))
 
 
 def _from_staff(metadata: Dict[str, Any]) -> bool:
