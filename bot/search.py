@@ -282,11 +282,11 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
                         now or datetime.now()) if naming else []
     if not hits:  # another record matches more words: it stands with two words or more...
         hits = [hit for hit in matches if hit.words >= 2]
-        if category_named and category and has_category(current, city_key, category):
+        if category_named and category and not missing:
             hits = [hit for hit in hits if hit in asked]  # ...unless the kind was named, and is there
     if not hits and missing:
-        # ...but what says that kind's own words ("rancho pa dormir en tumbes": the soup kitchen's overnight stay);
-        # else, when the kind was only guessed, what the message's words name; else its absence is the answer.
+        # ...else a place whose name says that kind ("rancho pa dormir en tumbes": the soup kitchen's overnight
+        # stay); else what the words found above name; else its absence is the answer.
         hits = _saying_kind(current, category, city_key, now) or matches
     if not hits:
         return []
@@ -303,13 +303,14 @@ def _saying_kind(current: Session, category: str, city_key: Optional[str], now: 
     if not words_ or not city_key:
         return []
     found = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
-    return [hit for hit in found if set(stems(terms(_name(hit.record), []))) & set(stems(words_))]
+    kind_stems = set(stems(words_))
+    return [hit for hit in found if set(stems(terms(_names(hit.record), []))) & kind_stems]
 
 
-def _name(record: Any) -> str:
-    """A service's or event's name in both languages."""
-    return " ".join(str(each) for each in (getattr(record, "name", None) or getattr(record, "title", None)
-                                           or {}).values())
+def _names(record: Any) -> str:
+    """A service's or event's name in both languages, as the index holds it."""
+    document = _document(record)
+    return f"{document['names_es']} {document['names_en']}"
 
 
 def has_category(current: Session, city_key: Optional[str], category: str) -> bool:
