@@ -32,10 +32,13 @@ $(STAMP): requirements.lock
 
 # The model is rebuilt only when its training inputs changed.
 # Retrain when there is no model, a training file is newer than it, or one was added or removed since.
+# The meaning layer's calm sentences (bot/meaning.py) are part of the model too.
+CALM := bot/data/calm.yml
+
 model: install
 	@newest=$$(ls -t models/*.tar.gz 2>/dev/null | head -1); \
-	inputs=$$(find domain.yml config.yml data -type f | sort | md5sum); \
-	if [ -z "$$newest" ] || [ -n "$$(find domain.yml config.yml data -newer $$newest -type f 2>/dev/null | head -1)" ] \
+	inputs=$$(find domain.yml config.yml data $(CALM) -type f | sort | md5sum); \
+	if [ -z "$$newest" ] || [ -n "$$(find domain.yml config.yml data $(CALM) -newer $$newest -type f 2>/dev/null | head -1)" ] \
 	   || [ "$$inputs" != "$$(cat models/.inputs 2>/dev/null)" ]; then \
 	  $(RASA) train --quiet && echo "$$inputs" > models/.inputs; \
 	fi

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from actions.base import DirectoryAction
 from actions.city_form import ask_city, city_guess
 from actions.staff import staff_member
-from bot import details, queries, replies, search
+from bot import details, follow_ups, queries, replies, search
 from bot.normalise import fold
 from bot.settings import LANGUAGES
 from bot.events_window import parse_window
@@ -75,6 +75,13 @@ def _named_in_message(tracker: Tracker, session: Session, city: Optional[str], c
                        category=None if category in (None, "all") else category, kind=kind, category_named=named)
 
 
+def _named_outright(tracker: Tracker, hits: list, shown: List[str]) -> list:
+    """`hits`, or, when things were just shown (`shown`), only those of them whose names the latest message says:
+    a follow-up about what was shown ("¿hay que llevar cédula?" after the soup kitchen) is about that, though
+    another service's requirements say "cédula"."""
+    return search.named_outright(hits, tracker.latest_message.get("text") or "") if shown else hits
+
+
 def language_known(tracker: Tracker) -> bool:
     """Whether the writer's language was ever told: by this message or an earlier one (a `language` entity)."""
     messages = [tracker.latest_message, *(event.get("parse_data") or {} for event in tracker.events
@@ -89,12 +96,18 @@ def _latest_intent(tracker: Tracker) -> Optional[str]:
 def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optional[Reply]:
     """Hours or contact of the services or events of the city that the message names by the directory's own
     words ("¿a qué hora abre el comedor?") or by their kind ("the food place"); or, naming no city, of those
-    just shown; a day asked about right after events were shown, that day's events."""
+    just shown; a day asked about right after events were shown, that day's events. Whether papers are
+    needed, asked right after services were shown, is what those ask people to bring."""
+    shown = [each for each in tracker.get_slot("subject") or [] if not str(each).startswith("centre:")]
+    if shown and _latest_intent(tracker) == "service_documentation" \
+            and follow_ups.papers_asked(tracker.latest_message.get("text") or ""):
+        # "does our youngest need a document?" after the health post: what it asks people to bring
+        return details.detail_reply(session, texts, shown, "requirements")
     detail = {"centre_hours": "hours", "centre_contact": "contact"}.get(_latest_intent(tracker) or "")
     if not detail:
         return None
     city = tracker.get_slot("city")
-    named = _named_in_message(tracker, session, city) if city else []
+    named = _named_outright(tracker, _named_in_message(tracker, session, city) if city else [], shown)
     if named:
         return details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in named], detail)
     kinds = [entity.get("value") for entity in tracker.latest_message.get("entities") or []
@@ -102,7 +115,6 @@ def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optio
     services = queries.services_in(session, city, kinds[-1:]) if city and kinds else []
     if services:  # "what time does the food place open?": that kind of service's hours, not the centre's
         return details.detail_reply(session, texts, [replies.subject_of(service) for service in services], detail)
-    shown = [each for each in tracker.get_slot("subject") or [] if not str(each).startswith("centre:")]
     named_city = any(entity.get("entity") == "city" for entity in tracker.latest_message.get("entities") or [])
     if not shown or named_city:
         return None
@@ -125,12 +137,43 @@ class ActionAnswer(DirectoryAction):
         guess = city_guess(tracker)
         if guess:  # "y en barranqila?": asked back, never answered for a city the user may not mean
             return ask_city(session, texts, guess), []
+        kept = _kept_city(tracker, session, texts)
+        if kept:
+            reply, city = kept
+            return reply, [SlotSet("city", city), SlotSet("page", 0), SlotSet("subject", reply.subjects)]
         reply = _detail_follow_up(tracker, session, texts) or _answer_request(tracker, session, texts, 0)
         return reply, [SlotSet("page", 0), SlotSet("subject", reply.subjects)]
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         request = tracker.get_slot("request") or "centre"
         return tracker.get_slot("category") or "all" if request == "service" else request
+
+
+def _kept_city(tracker: Tracker, session: Session, texts: Texts) -> Optional[tuple[Reply, str]]:
+    """When the latest message names no city and the search told one (`DirectoryWords`: all it found lies
+    there), but the conversation was about another city that has what the words name ("how many nights can
+    we stay?" after Barranquilla's shelter, whose description says "15 nights"): that city's answer, and the
+    city; else None."""
+    entities = tracker.latest_message.get("entities") or []
+    cities = [entity for entity in entities if entity.get("entity") == "city"]
+    before = _city_before(tracker)
+    if not cities or any(entity.get("extractor") != "DirectoryWords" for entity in cities) or not before \
+            or fold(before) == fold(str(tracker.get_slot("city") or "")):
+        return None
+    hits = search.find(session, tracker.latest_message.get("text") or "", fold(before), [before])
+    if not hits:
+        return None
+    return replies.found_reply(texts, hits, staff=staff_member(session, tracker) is not None), before
+
+
+def _city_before(tracker: Tracker) -> Optional[str]:
+    """The conversation's city before the latest message."""
+    passed = False
+    for event in reversed(tracker.events):
+        passed = passed or event.get("event") == "user"
+        if passed and event.get("event") == "slot" and event.get("name") == "city":
+            return event.get("value")
+    return None
 
 
 # What a follow-up asks about the things just shown (`bot.details`).
@@ -146,8 +189,9 @@ class ActionAnswerDetail(DirectoryAction):
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         detail = DETAIL_INTENTS.get(_latest_intent(tracker) or "", "requirements")
-        named = [replies.subject_of(hit.record) for hit in _named_in_message(tracker, session, tracker.get_slot("city"))]
-        reply = details.detail_reply(session, texts, named or tracker.get_slot("subject") or [], detail)
+        shown = tracker.get_slot("subject") or []
+        hits = _named_outright(tracker, _named_in_message(tracker, session, tracker.get_slot("city")), shown)
+        reply = details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in hits] or shown, detail)
         if reply is None:
             reply = Reply(found=False)
             reply.say(texts("text_detail_which"), texts.buttons("utter_help"))

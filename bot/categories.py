@@ -18,15 +18,23 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
                       "papers", "permit", "regulariz*", "birth certificate", "partida de nacimiento"),
     "health": ("salud", "health*", "medic*", "doctor*", "hospital*", "clinica", "clinic", "enferm*",
                "sick", "vacuna*", "vaccin*", "dentist*", "odontolog*", "embaraz*", "pregnan*", "sisben", "eps",
-               "chequeo*", "check-up*", "checkup*", "check up"),
+               "chequeo*", "check-up*", "checkup*", "check up", "shots", "jab", "jabs", "examen de la vista",
+               "salud visual", "optometr*", "oftalmolog*", "lentes", "gafas", "anteojos", "eye exam*", "eye test*",
+               "eye care", "eyesight", "glasses"),
     "education": ("educacion", "education", "escuela*", "colegio*", "school*", "cupo escolar", "estudi*",
                   "study", "curso*", "course*", "clases", "classes", "universidad", "university", "matricul*",
                   "enrol*"),
     "employment": ("empleo*", "employment", "trabaj*", "job*", "work", "chamba", "camello", "hoja de vida",
-                   "curriculum", "cv", "emprend*", "entrepreneur*", "gig", "gigs"),
+                   "curriculum", "cv", "emprend*", "entrepreneur*", "gig", "gigs",
+                   # trade courses train for a job: "cursos de belleza", "a cooking course"
+                   "vocational", "trade course*", "oficios", "formacion tecnica", "belleza", "beauty", "barberia",
+                   "barbering", "peluqueria", "hairdress*", "cosmetolog*", "manicur*", "electricidad",
+                   "electrical work", "curso de cocina", "cursos de cocina", "clases de cocina", "cooking course*",
+                   "cooking class*"),
     "housing": ("alojamiento", "albergue*", "refugio temporal", "shelter*", "housing", "vivienda",
                 "dormir", "sleep", "bed", "cama", "arriendo", "rent", "hospedaje", "techo",
-                "somewhere to crash", "place to crash", "where to crash", "desaloj*", "evict*"),
+                "somewhere to crash", "place to crash", "where to crash", "where can i crash",
+                "where can we crash", "crash tonight", "desaloj*", "evict*"),
     "food": ("comida*", "aliment*", "food*", "comedor*", "meal*", "hambre", "hungry", "mercado*",
              "olla comunitaria", "eat", "comer", "desayuno*", "almuerzo*", "breakfast", "lunch", "dinner"),
     "psychosocial": ("psicosocial", "psychosocial", "psicolog*", "psycholog*", "depres*", "ansiedad",
@@ -47,8 +55,16 @@ _CATEGORY_PATTERNS = {name: _keyword_pattern(words) for name, words in CATEGORIE
 
 
 def categories_in(text: str) -> list[str]:
-    """The service categories whose words appear in `text`, in the order they first appear."""
+    """The service categories whose words appear in `text`, in the order they first appear. A word inside a
+    longer phrase of another category counts for that one only ("cooking course": employment, not the
+    education of "course")."""
     folded = fold(text)
-    found = {name: match.start() for name, pattern in _CATEGORY_PATTERNS.items()
-             if (match := pattern.search(folded)) is not None}
+    spans = [(name, match.span()) for name, pattern in _CATEGORY_PATTERNS.items()
+             for match in pattern.finditer(folded)]
+    found: dict[str, int] = {}
+    for name, (start, end) in spans:
+        inside = any(other != name and first <= start and end <= last and (first, last) != (start, end)
+                     for other, (first, last) in spans)
+        if not inside and name not in found:
+            found[name] = start
     return sorted(found, key=found.__getitem__)

@@ -11,7 +11,7 @@ import re
 from typing import Iterable, Optional
 
 from bot.events_window import WEEKDAYS
-from bot.normalise import words
+from bot.normalise import fold, words
 
 MAX_WORDS = 8
 _DAY = re.compile(rf"^(?:{WEEKDAYS}|sab|dom|lun|mie|jue|vie|tues|thurs|weekend|finde|feriado|holiday)s?$")
@@ -23,7 +23,9 @@ DETAILS: dict[str, frozenset[str]] = {
                                 "wsp wa contacto contact correo email".split()),
     "ask_requirements": frozenset("llevo llevar llevamos llevan traer traigo bring requisitos requirements "
                                   "requisito piden cita citas appointment appointments inscribo inscribirse "
-                                  "inscribirme inscribir inscripcion sign signup register".split()),
+                                  "inscribirme inscribir inscripcion sign signup register "
+                                  # "how old do u have to be", "¿qué edad hay que tener?"
+                                  "old age edad".split()),
     "ask_cost": frozenset("cuesta cuestan costo cost costs precio price pagar pay gratis free cobran".split()),
     # "editar ciudad -> bogota. el centro?", "¿dónde queda?", "where is it exactly?"
     "find_centre": frozenset("centro centre center sede oficina office direccion address ubicacion location donde "
@@ -35,7 +37,8 @@ _FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus it
                     "ok okay k vale dale listo bueno ntp np gracias thanks thx pls plz porfa xfa please "
                     "what whats about how que q cual cuales which then pues entonces tambien too also "
                     "i me my mi yo do does hay ver list show dame give pasas pasame tienen have has "
-                    "debo tengo must should to es son cuanto cuanta much many need needs necesito necesita necesitan "
+                    "debo tengo must should to es son cuanto cuanta cuantos much many need needs necesito necesita "
+                    "necesitan be ser tener minimum minima minimo "
                     "we you u he she ella el ellos nosotros usted or o smth something algo up an una un "
                     "ah oh eh disculpe disculpa perdon perdone oiga oye mira sorry hey "
                     # what is brought: "q papeles piden?" (alone, "papeles" asks for documentation services)
@@ -74,3 +77,17 @@ def detail_named(text: str) -> Optional[str]:
     tokens = set(words(text))
     named = {intent for intent, asking in DETAILS.items() if intent != "find_centre" and tokens & asking}
     return named.pop() if len(named) == 1 else None
+
+
+_PAPERS = r"(?:documentos?|papeles|cedula|pasaporte|documents?|papers|id|ids|passport)"
+_PAPERS_ASKED = re.compile(
+    rf"\b(?:sin|without)\s+(?:(?:a|any|un|ningun)\s+)?{_PAPERS}\b"
+    rf"|\b(?:do|does|will|would)\b.*\bneed\b.*\b{_PAPERS}\b"
+    rf"|\b(?:hay que|se necesita|necesita|necesitan|piden|pide|hace falta|tiene que|tienen que)\b.*\b{_PAPERS}\b.*\?")
+
+
+def papers_asked(text: str) -> bool:
+    """Whether `text` asks if papers are needed ("does our youngest need a document?", "¿la atienden sin
+    documentos?", "¿piden cédula?"): a requirement of what was just discussed, not a wish for documentation
+    services ("necesito sacar mis papeles")."""
+    return bool(_PAPERS_ASKED.search(fold(text)))

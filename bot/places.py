@@ -313,12 +313,33 @@ def after_a_pronoun(text: str, start: int) -> bool:
 
 
 _ON_THE_WAY = frozenset("pa para hacia rumbo to towards toward from desde".split())
+# "got to Tumbes", "we moved to Lima": where the writer is now, though "to" mostly says where they go.
+_ARRIVED = frozenset("got get gotten came come arrived arrive moved move made back".split())
+# "llegó de Maracaibo", "venimos del Táchira": where they come from, though "de" mostly says which place.
+_CAME = frozenset("vengo vienes viene venimos vienen vine vino vinieron veniamos venia llegue llego llegamos "
+                  "llegaron sali salio salimos salieron salen huimos huyeron mudamos mudaron".split())
+# "allá en Valencia", "back in Caracas": where they were, though "en" mostly says where they are.
+_THERE = frozenset("alla alli back".split())
+# "vamos a seguir a Lima", "se va a Quito": where they go, though "a" mostly says where they are.
+_GOING = frozenset("voy vas va vamos van ir irnos irme sigo sigue seguimos siguen seguir continuar continuamos "
+                   "viajo viaja viajamos viajan viajar".split())
 
 
 def on_the_way(text: str, start: int) -> bool:
     """Whether the place at `start` of `text` is where the writer goes or comes from ("pa' Lima", "from
-    Cúcuta"), not where they ask about."""
-    return word_before(text, start) in _ON_THE_WAY
+    Cúcuta", "llegó de Maracaibo", "seguimos a Lima", "allá en Valencia"), not where they are or ask about
+    ("got to Tumbes")."""
+    before = words(text[:start])[-2:]
+    if not before:
+        return False
+    verb = before[0] if len(before) == 2 else ""
+    if before[-1] in ("de", "del"):
+        return verb in _CAME
+    if before[-1] == "a":
+        return verb in _GOING
+    if before[-1] in ("en", "in"):
+        return verb in _THERE
+    return before[-1] in _ON_THE_WAY and not (before[-1] == "to" and verb in _ARRIVED)
 
 
 Match = Optional[tuple[str, bool, bool, bool]]

@@ -37,6 +37,7 @@ MAX_HITS = 3
 SCORE_SHARE = 0.5  # of the records matching as many words, those scoring at least this share of the best
 MIN_LENGTH = 3  # shorter words ("de", "el") say nothing; acronyms such as PPT, SIS and VIH have three letters
 STOPWORDS_FILE = Path(__file__).parent / "data" / "search_stopwords.txt"
+_LABEL = re.compile(r"^\s*\w+(?:\s+\w+)?\s*:")  # "registro nuevo:", "update:" before what is asked
 
 
 @dataclass(frozen=True)
@@ -280,10 +281,17 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
         naming = [word for word in words_ if category in categories_in(word)]
         matches = _live(current, _matches(_rows_per_word(current.connection(), naming, city_key)),
                         now or datetime.now()) if naming else []
-    if not hits:  # another record matches more words: it stands with two words or more...
-        hits = [hit for hit in matches if hit.words >= 2]
+    if not hits:  # another record matches more words: it stands with two words or more, or when its name
+        # says one that does not name the kind asked ("the baby's nutrition": "Health care and child
+        # nutrition"; "vacunar a mi niño": "Basic medical care and vaccination"), if it is of the kind of
+        # record asked, and not in a label before the message ("registro nuevo: dnd dan comida")...
+        named = _said_in_names([hit for hit in matches if kind in (None, hit.kind)],
+                               [word for word in terms(_LABEL.sub("", message), leave_out)
+                                if category not in categories_in(word)])
+        hits = [hit for hit in matches if hit.words >= 2 or hit in named]
         if category_named and category and not missing:
-            hits = [hit for hit in hits if hit in asked]  # ...unless the kind was named, and is there
+            # ...unless the kind was named, and is there, and the record's name does not say such a word
+            hits = [hit for hit in hits if hit in asked or hit in named]
     if not hits and missing:
         # ...else a place whose name says that kind ("rancho pa dormir en tumbes": the soup kitchen's overnight
         # stay); else what the words found above name; else its absence is the answer.
@@ -305,6 +313,18 @@ def _saying_kind(current: Session, category: str, city_key: Optional[str], now: 
     found = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
     kind_stems = set(stems(words_))
     return [hit for hit in found if set(stems(terms(_names(hit.record), []))) & kind_stems]
+
+
+def named_outright(hits: list[Hit], message: str) -> list[Hit]:
+    """The hits whose own names say a distinctive word of `message` ("¿a qué hora abre el comedor?"), not only
+    their descriptions or requirements ("¿hay que llevar cédula?" names no service that asks for one)."""
+    return _said_in_names(hits, terms(message))
+
+
+def _said_in_names(hits: list[Hit], words_: list[str]) -> list[Hit]:
+    """The hits whose own names (not descriptions) say one of `words_` (in any form: by stem)."""
+    asked = set(stems(words_))
+    return [hit for hit in hits if asked & set(stems(terms(_names(hit.record), [])))] if asked else []
 
 
 def _names(record: Any) -> str:

@@ -19,6 +19,8 @@ from bot.models import Centre
 from bot.texts import Texts
 from tests.conftest import HERE
 
+SAMPLE = HERE.parent / "data" / "directory" / "sample.yml"
+
 @lru_cache(maxsize=1)
 def domain() -> dict:
     return yaml.safe_load((HERE.parent / "domain.yml").read_text("utf-8"))
@@ -153,3 +155,29 @@ def test_a_question_reaching_the_answer_without_a_city_asks_for_it(loaded):
     for request in ("service", "centre", "hours", "contact", "events"):
         text, messages, _ = run(ActionAnswer(), request=request, category="food")
         assert "ciudad" in text and "Cúcuta" in str(messages), (request, text)
+
+
+def test_a_follow_up_in_the_directory_words_stays_in_the_conversation_city(database_url):
+    """"how many nights can we stay?" after Barranquilla's shelter: the whole directory's best match for those
+    words is Tumbes' soup kitchen ("a place to spend the night"), which the search told as the city; the
+    conversation's city has a shelter whose description says "15 nights", and that is the answer."""
+    assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
+    message = {"intent": {"name": "service_food"}, "text": "how many nights can we stay?",
+               "entities": [{"entity": "city", "value": "Tumbes", "extractor": "DirectoryWords"}]}
+    events = [{"event": "slot", "name": "city", "value": "Barranquilla"},
+              {"event": "user", "text": message["text"], "parse_data": message},
+              {"event": "slot", "name": "city", "value": "Tumbes"}]
+    slots = {"language": "en", "page": 0, "city": "Tumbes", "request": "service", "category": "food",
+             "subject": ["service:baq-housing"]}
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(ActionAnswer().run(dispatcher, Tracker("test-user", slots, message, events, False, None, {},
+                                                                "action_listen"), domain()))
+    text = "\n".join(each.get("text") or "" for each in dispatcher.messages)
+    assert "Temporary shelter" in text and "15 nights" in text and "Tumbes" not in text
+    assert {"event": "slot", "name": "city", "value": "Barranquilla", "timestamp": None} in result
+    # a city the message names itself is the conversation's new city, whatever was discussed before
+    message["entities"][0]["extractor"] = "DirectoryEntityExtractor"
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionAnswer().run(dispatcher, Tracker("test-user", slots, message, events, False, None, {},
+                                                       "action_listen"), domain()))
+    assert "Tumbes" in "\n".join(each.get("text") or "" for each in dispatcher.messages)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.follow_ups import detail_asked, detail_asked_last
+from bot.follow_ups import detail_asked, detail_asked_last, papers_asked
 
 
 @pytest.mark.parametrize("text, intent", [
@@ -12,6 +12,7 @@ from bot.follow_ups import detail_asked, detail_asked_last
     ("list requirements", "ask_requirements"), ("¿y cuánto cuesta?", "ask_cost"), ("es gratis?", "ask_cost"),
     ("el centro?", "find_centre"), ("¿dónde queda?", "find_centre"), ("where is it exactly?", "find_centre"),
     ("el tel del centro?", "centre_contact"), ("horario del centro", "centre_hours"),
+    ("how old do u have to be", "ask_requirements"), ("¿qué edad hay que tener?", "ask_requirements"),
 ])
 def test_a_follow_up_of_one_detail_is_read_as_that_detail(text, intent):
     assert detail_asked(text) == intent
@@ -47,3 +48,13 @@ def test_a_longer_message_about_a_place_may_name_one_detail():
     assert detail_named("buenas, una señora aqui al lado me pide el telefono del centro las nieves") == "centre_contact"
     assert detail_named("a que hora abre el centro atalaya y cual es el telefono") is None  # two details
     assert detail_named("donde queda el centro atalaya") is None  # where: the centre itself, not a detail
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("does our youngest need a document? she's 4", True), ("Can my 3 year old be seen without documents?", True),
+    ("¿la atienden sin documentos?", True), ("¿piden cédula?", True),
+    ("necesito sacar mis papeles", False), ("I need documents", False),
+    ("where can I get help with my documents?", False),
+])
+def test_whether_papers_are_needed_is_told_from_a_wish_for_papers(text, asked):
+    assert papers_asked(text) is asked

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 
 from bot import loader
 from bot.categories import categories_in
-from bot.places import NameIndex
+from bot.places import NameIndex, on_the_way
 
 
 def names(index: NameIndex, text: str) -> list[tuple[str, bool]]:
@@ -41,6 +42,12 @@ def test_category_words_in_both_languages():
     assert categories_in("I need a job") == ["employment"]
     assert "food" in categories_in("donde puedo comer algo")
     assert "children" in categories_in("un espacio para niños")
+    assert categories_in("yo where can i get my shots") == ["health"]
+    assert categories_in("hay algo para examen de la vista?") == ["health"]
+    # a trade course trains for a job; a word inside a longer phrase of another kind counts for that one only
+    assert categories_in("cursos de cocina en quito") == ["employment"]
+    assert categories_in("hay cursos de belleza o electricidad?")[-1] == "employment"
+    assert categories_in("curso de ingles") == ["education"]
 
 
 def test_a_long_city_name_is_matched_whole_not_taken_for_a_similar_one(database_url):
@@ -136,3 +143,20 @@ def test_a_street_named_after_a_town_is_not_that_town(loaded):
     assert names(index, "estoy cerca de la Avenida Quito, en Cúcuta") == [("Cúcuta", True)]
     assert names(index, "vivo en el Jr. Huaraz") == []
     assert names(index, "vivo en Huaraz") == [("Huaraz", False)]
+
+
+@pytest.mark.parametrize("text, city, passing", [
+    ("almuerzo en tumbes? vamos de paso pa lima", "lima", True),
+    ("we are from Cúcuta, now in Quito", "Cúcuta", True),
+    ("mi nieta llegó de Maracaibo hace un mes", "Maracaibo", True),
+    ("seguimos a Lima el lunes", "Lima", True),
+    ("allá en Valencia nunca pude terminar el bachillerato", "Valencia", True),
+    ("vivo en Medellín", "Medellín", False),
+    ("my cousin just got to Tumbes and will continue to Lima", "Lima", True),
+    ("my cousin just got to Tumbes and will continue to Lima", "Tumbes", False),
+    ("we moved to Quito last year", "Quito", False),
+    ("el centro de Lima", "Lima", False),
+    ("llegamos a Lima ayer", "Lima", False),
+])
+def test_a_city_gone_to_or_come_from_is_told_from_the_city_where_the_writer_is(text, city, passing):
+    assert on_the_way(text, text.index(city)) is passing

@@ -52,6 +52,15 @@ def test_a_search_keeps_to_what_was_asked(database_url):
     # the records of the category asked come first, unless another matches more words
     assert found(database_url, "el mercado campesino solidario", "bogota", category="food") == \
         ["bog-food-market-2027-03"]
+    # a record whose own name says a word of the message stands with that one word, though another kind was
+    # named ("baby": children; "nutrition" names Riohacha's "Health care and child nutrition")
+    assert found(database_url, "where can they check the baby's nutrition?", "riohacha", category="children",
+                 category_named=True) == ["rio-health"]
+    assert found(database_url, "kiero vacunar a mi niño", "cucuta", category="children", category_named=True) == \
+        ["cuc-health"]
+    # ...but not by a word of a label before the message ("registro" in "Registro civil de niños")
+    assert found(database_url, "registro nuevo: vivo en riohacha, dnd dan comida", "riohacha", category="food",
+                 category_named=True) != ["rio-children"]
 
 
 def test_a_category_named_in_so_many_words_keeps_the_search_to_it_where_the_city_has_it(database_url):

@@ -27,7 +27,7 @@ from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_AT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import db, language, meaning, safety, search, staff, triage
+from bot import db, intent_vote, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
 from bot.events_window import WEEKDAYS
 from bot.follow_ups import detail_asked, detail_asked_last, detail_named
@@ -389,6 +389,8 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
         entities = message.get(ENTITIES) or []
         cities = [str(entity[ENTITY_ATTRIBUTE_VALUE]) for entity in entities if entity[ENTITY_ATTRIBUTE_TYPE] == "city"]
         category, kind = _what_was_asked(asked)
+        if kind == "service" and not safety_question:
+            kind = None  # a health question may be answered by a health day; beside danger, by a service only
         try:
             with db.session() as current:
                 hits = search.find(current, message.get(TEXT) or "", fold(cities[-1]) if cities else None, cities,
@@ -457,13 +459,16 @@ class SafetyNet(GraphComponent):
         return cls(model_storage, resource, examples)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Embed every intent example with its intent (and whether it is self-harm, by the keyword layer)."""
+        """Embed every intent example with its intent (and whether it is self-harm, by the keyword layer), and
+        the meaning layer's calm sentences."""
         texts, intents, self_harm = [], [], []
         for example in training_data.intent_examples:
             text = example.get(TEXT) or ""
             texts.append(text)
             intents.append(example.get(INTENT))
             self_harm.append(safety.assess(text).category == "self_harm")
+        calm = meaning.calm_sentences()
+        texts, intents, self_harm = texts + calm, intents + [meaning.CALM] * len(calm), self_harm + [False] * len(calm)
         self.examples = meaning.Examples.build(texts, intents, self_harm)
         with self._model_storage.write_to(self._resource) as directory:
             np.savez(directory / self.FILE, **self.examples.arrays())
@@ -471,6 +476,18 @@ class SafetyNet(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+    def _vote(self, message: Message, text: str, score: Optional[meaning.Score]) -> None:
+        """When the classifier is unsure of a calm message, the question most readings find
+        (`bot.intent_vote`); the meaning layer looks now if it has not yet."""
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        if not intent_vote.unsure(ranking) or self.examples is None or not says_something(text) \
+                or safety.asks_about_help(text):  # "Quito, any help for migrants?": all its services (below)
+            return
+        score = score or self.examples.score(text)
+        voted = intent_vote.vote(ranking, score.asked, _named_categories(message))
+        if voted:
+            _choose(message, voted)
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -486,6 +503,7 @@ class SafetyNet(GraphComponent):
             if decision.level is None:
                 if intent.get(INTENT_NAME_KEY) == triage.EMERGENCY:  # overruled: the next reading, or not understood
                     _read_otherwise(message, ranking)
+                self._vote(message, text, score if speaks else None)
                 continue
             asked = _questions_beside(message, decision, ranking, score)
             message.set(SAFETY, {"level": decision.level, "category": decision.category,
