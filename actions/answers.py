@@ -182,7 +182,8 @@ DETAIL_INTENTS = {"ask_cost": "cost", "ask_requirements": "requirements"}
 
 class ActionAnswerDetail(DirectoryAction):
     """What the services the message names (by the directory's own words), or else the things just shown,
-    cost or ask people to bring; when there are none, which service?"""
+    cost or ask people to bring; when there are none, the services of the kind the message names in its
+    city, else which service?"""
 
     def name(self) -> Text:
         return "action_answer_detail"
@@ -192,6 +193,13 @@ class ActionAnswerDetail(DirectoryAction):
         shown = tracker.get_slot("subject") or []
         hits = _named_outright(tracker, _named_in_message(tracker, session, tracker.get_slot("city")), shown)
         reply = details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in hits] or shown, detail)
+        kinds = [entity.get("value") for entity in tracker.latest_message.get("entities") or []
+                 if entity.get("entity") == "category"]
+        if reply is None and kinds and tracker.get_slot("city"):
+            # "dnd me ayudan con los papeles en rioacha? q hay q llevar": that kind's services, which say it
+            reply = _answer_request(tracker, session, texts, 0, ("service", str(kinds[-1])))
+            return reply, [SlotSet("request", "service"), SlotSet("category", str(kinds[-1])), SlotSet("page", 0),
+                           SlotSet("subject", reply.subjects)]
         if reply is None:
             reply = Reply(found=False)
             reply.say(texts("text_detail_which"), texts.buttons("utter_help"))

@@ -39,6 +39,8 @@ _FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus it
                     "i me my mi yo do does hay ver list show dame give pasas pasame tienen have has "
                     "debo tengo must should to es son cuanto cuanta cuantos much many need needs necesito necesita "
                     "necesitan be ser tener minimum minima minimo "
+                    # "¿y qué días atienden eso?", "¿cómo me inscribo?", "how do i sign my kids up tho"
+                    "atienden atiende eso esto that this como tho though antes before first primero kids hijos "
                     "we you u he she ella el ellos nosotros usted or o smth something algo up an una un "
                     "ah oh eh disculpe disculpa perdon perdone oiga oye mira sorry hey "
                     # what is brought: "q papeles piden?" (alone, "papeles" asks for documentation services)
@@ -67,8 +69,13 @@ _SENTENCE = re.compile(r"[^.?!:¿¡\n]+[.?!:]*")
 def detail_asked_last(text: str, places: Iterable[str] = ()) -> Optional[str]:
     """The detail that the last sentence of `text` asks about ("I'm helping them. What do they need to
     bring?", "actualizar: y el sábado?"), as `detail_asked`; None when that sentence asks more, or nothing."""
-    sentences = [part.strip() for part in _SENTENCE.findall(text) if part.strip(" .?!")]
+    sentences = sentences_of(text)
     return detail_asked(sentences[-1], places) if sentences else None
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of `text` (split at . ? ! : and the opening ¿ ¡), trimmed, without empty ones."""
+    return [part.strip() for part in _SENTENCE.findall(text) if part.strip(" .?!")]
 
 
 def detail_named(text: str) -> Optional[str]:

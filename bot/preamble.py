@@ -23,13 +23,13 @@ _OPENERS = [
     r"perdon", r"(?:disculpe?n?|perdone?n?|perdon) (?:por )?(?:la|las) molestias?", r"con (?:todo )?respeto",
     r"una (?:pregunta|consulta)", r"muy (?:buenas|buenos)", r"feliz (?:dia|tarde|noche)",
     r"(?:muchas |mil |muchisimas )?gracias(?: de verdad| por todo| por la informacion)?", r"ok(?:ey)? gracias",
-    r"vale gracias", r"que amable",
+    r"vale gracias", r"(?:que|muy) amables?(?: de su parte)?",
     # en
     r"hello+(?: there| all| everyone)?", r"hi+(?: there| all| everyone)?", r"hey+(?: there)?", r"hiya",
     r"good (?:morning|afternoon|evening|day)", r"greetings", r"blessings", r"god bless(?: you)?",
     r"(?:i )?hope (?:you are|you're|youre) (?:well|ok|okay|fine)", r"sorry to (?:bother|disturb|trouble)(?: you)?",
     r"excuse me", r"pardon me", r"dear (?:sir|madam|team|all|friends?)", r"(?:a|one|quick) question",
-    r"thank you(?: (?:very|so) (?:much|kindly))?", r"thanks(?: a lot| so much)?", r"ok(?:ay)? thanks", r"many thanks",
+    r"thank you(?: (?:very|so) (?:much|kindly)| kindly)?", r"thanks(?: a lot| so much)?", r"ok(?:ay)? thanks", r"many thanks",
 ]
 # Longest first, so that "disculpe la molestia" is taken whole, not "disculpe" alone.
 _OPENING = re.compile(rf"^(?:{'|'.join(sorted(_OPENERS, key=len, reverse=True))})\b[\s,.;:!¡?¿…\-–—🙏👋😊🙂]*")

@@ -281,11 +281,13 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
         naming = [word for word in words_ if category in categories_in(word)]
         matches = _live(current, _matches(_rows_per_word(current.connection(), naming, city_key)),
                         now or datetime.now()) if naming else []
-    if not hits:  # another record matches more words: it stands with two words or more, or when its name
-        # says one that does not name the kind asked ("the baby's nutrition": "Health care and child
-        # nutrition"; "vacunar a mi niño": "Basic medical care and vaccination"), if it is of the kind of
-        # record asked, and not in a label before the message ("registro nuevo: dnd dan comida")...
-        named = _said_in_names([hit for hit in matches if kind in (None, hit.kind)],
+    if not hits:  # another record matches more words: it stands with two words or more, or, when the
+        # message names its kind too, when its name says a word that does not name the kind asked ("the
+        # baby's nutrition": "Health care and child nutrition"; "vacunar a mi niño": "Basic medical care and
+        # vaccination"; not "the Temporary Stay Permit": "Temporary family shelter"), if it is of the kind
+        # of record asked, and not in a label before the message ("registro nuevo: dnd dan comida")...
+        kinds = categories_in(message)
+        named = _said_in_names([hit for hit in matches if kind in (None, hit.kind) and hit.record.category in kinds],
                                [word for word in terms(_LABEL.sub("", message), leave_out)
                                 if category not in categories_in(word)])
         hits = [hit for hit in matches if hit.words >= 2 or hit in named]

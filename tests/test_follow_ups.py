@@ -13,6 +13,8 @@ from bot.follow_ups import detail_asked, detail_asked_last, papers_asked
     ("el centro?", "find_centre"), ("¿dónde queda?", "find_centre"), ("where is it exactly?", "find_centre"),
     ("el tel del centro?", "centre_contact"), ("horario del centro", "centre_hours"),
     ("how old do u have to be", "ask_requirements"), ("¿qué edad hay que tener?", "ask_requirements"),
+    ("¿Y qué días atienden eso?", "centre_hours"), ("how do I sign my kids up?", "ask_requirements"),
+    ("¿cómo me inscribo?", "ask_requirements"),
 ])
 def test_a_follow_up_of_one_detail_is_read_as_that_detail(text, intent):
     assert detail_asked(text) == intent

@@ -44,6 +44,8 @@ def test_category_words_in_both_languages():
     assert "children" in categories_in("un espacio para niños")
     assert categories_in("yo where can i get my shots") == ["health"]
     assert categories_in("hay algo para examen de la vista?") == ["health"]
+    assert categories_in("pa sacar el SIS en lima") == ["health"] and categories_in("hey sis") == []
+    assert categories_in("una muela me viene molestando") == ["health"]
     # a trade course trains for a job; a word inside a longer phrase of another kind counts for that one only
     assert categories_in("cursos de cocina en quito") == ["employment"]
     assert categories_in("hay cursos de belleza o electricidad?")[-1] == "employment"

@@ -15,6 +15,8 @@ from bot.preamble import without_preamble
     ("hola me quieren matar", "me quieren matar"),
     ("Muchas gracias. ¿Y qué días atienden?", "Y qué días atienden?"),
     ("Thank you very much! And the address?", "And the address?"),
+    ("Muy amable. ¿Y qué días atienden eso?", "Y qué días atienden eso?"),
+    ("Thank you kindly. And the phone?", "And the phone?"),
 ])
 def test_the_question_after_a_greeting_is_what_is_read(text, rest):
     assert without_preamble(text) == rest

@@ -58,7 +58,10 @@ def test_a_search_keeps_to_what_was_asked(database_url):
                  category_named=True) == ["rio-health"]
     assert found(database_url, "kiero vacunar a mi niño", "cucuta", category="children", category_named=True) == \
         ["cuc-health"]
-    # ...but not by a word of a label before the message ("registro" in "Registro civil de niños")
+    # ...of a kind the message names: "temporary" does not make a Temporary Stay Permit a shelter...
+    assert found(database_url, "Who can help me with the Temporary Stay Permit card (CPP) in Lima?", "lima",
+                 category="documentation", category_named=True) != ["lim-housing"]
+    # ...and not by a word of a label before the message ("registro" in "Registro civil de niños")
     assert found(database_url, "registro nuevo: vivo en riohacha, dnd dan comida", "riohacha", category="food",
                  category_named=True) != ["rio-children"]
 

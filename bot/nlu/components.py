@@ -30,7 +30,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot import db, intent_vote, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
 from bot.events_window import WEEKDAYS
-from bot.follow_ups import detail_asked, detail_asked_last, detail_named
+from bot.follow_ups import detail_asked, detail_asked_last, detail_named, sentences_of
 from bot.gibberish import is_gibberish, says_something
 from bot.places import NameIndex, after_a_pronoun, on_the_way, word_before
 from bot.preamble import without_preamble
@@ -150,7 +150,7 @@ class DirectoryEntityExtractor(_Stateless, EntityExtractorMixin):
         for message in messages:
             text = message.get(TEXT) or ""
             places = _NAMES.find_cities(text)
-            if places and _only_places(text, places):
+            if places and (_only_places(text, places) or _opens_with_only_places(text, places)):
                 _choose(message, INFORM_CITY)
             elif places and all(place.by_district for place in places) and _only_places(text, places, _WHERE):
                 _choose(message, "find_centre")  # "casa zarate donde queda": where that place is
@@ -197,6 +197,19 @@ def _only_places(text: str, places: list, around: frozenset[str] = frozenset()) 
     for place in sorted(places, key=lambda place: place.start, reverse=True):
         rest = rest[:place.start] + " " + rest[place.end:]
     return all(word in _AROUND_A_CITY or word in around for word in re.findall(r"\w+", fold(rest)))
+
+
+def _opens_with_only_places(text: str, places: list) -> bool:
+    """Whether the first sentence of `text` says nothing but cities, and the rest only tells why, asking
+    nothing ("¿y en Guayaquil? es que a lo mejor nos mudamos")."""
+    sentences = sentences_of(text)
+    if len(sentences) < 2:
+        return False
+    end = text.find(sentences[0]) + len(sentences[0])
+    inside = [place for place in places if place.end <= end]
+    rest = text[end:]
+    return bool(inside) and _only_places(text[:end], inside) and "?" not in rest and not categories_in(rest) \
+        and detail_named(rest) is None
 
 
 _DAY = re.compile(rf"(?:{WEEKDAYS})s?")  # "and on Fridays?" asks of a day, not of a city called Fridays
@@ -367,6 +380,11 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
             detail = detail_asked_last(message.get(TEXT) or "", _places_written(message)) \
                 if intent in NOT_UNDERSTOOD else None
             named = _named_categories(message)
+            earlier = categories_in(" ".join(sentences_of(message.get(TEXT) or "")[:-1]))
+            if detail in ("ask_requirements", "ask_cost") and earlier:
+                # "dnd me ayudan con los papeles en rioacha? q hay q llevar": that kind's services say it all
+                _choose(message, f"service_{earlier[-1]}")
+                continue
             if detail:  # "I'm helping them. What do they need to bring?": one detail of what was just discussed
                 _choose(message, detail)
                 continue
