@@ -123,6 +123,19 @@ def strip_names(text: str, names: Iterable[str]) -> str:
     return folded.strip()
 
 
+def proper_nouns(directory: dict, extra: Iterable[str] = ()) -> list[str]:
+    """The plain-string names, addresses, cities and countries of a directory document (as `bot.loader` reads
+    it), folded, longest first, and `extra`: they read the same in both languages, so `detect` leaves them
+    out of a reply that quotes them ("Calle Manuel Coronado S27-112 y Av. Mariscal Sucre" in an English
+    reply)."""
+    found = set(extra)
+    for records in directory.values():
+        for record in records or []:
+            found.update(" ".join(words(str(record[key]))) for key in ("name", "title", "address", "city", "country")
+                         if isinstance(record, dict) and isinstance(record.get(key), str))
+    return sorted(found, key=len, reverse=True)
+
+
 def detect(text: str, names: Iterable[str] = ()) -> Optional[str]:
     """"es" or "en" when the message clearly is in that language, else None.
 

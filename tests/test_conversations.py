@@ -8,26 +8,15 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot.language import detect
-from bot.normalise import fold, words
+from bot.language import detect, proper_nouns
+from bot.normalise import fold
 from tests.conftest import FIXTURE, HERE, serve_fixture
 from tests.servers import Servers
 
 CASES = yaml.safe_load((HERE / "data" / "conversations.yml").read_text("utf-8"))
 
 
-def proper_nouns() -> list[str]:
-    """The fixture's plain-string names, addresses, cities and countries: they read the same in both languages."""
-    data = yaml.safe_load(FIXTURE.read_text("utf-8"))
-    found = {"cali", "ecu"}
-    for records in data.values():
-        for record in records:
-            found.update(" ".join(words(str(record[key]))) for key in ("name", "title", "address", "city", "country")
-                         if isinstance(record.get(key), str))
-    return sorted(found, key=len, reverse=True)
-
-
-PROPER_NOUNS = proper_nouns()
+PROPER_NOUNS = proper_nouns(yaml.safe_load(FIXTURE.read_text("utf-8")), extra=("cali", "ecu"))
 
 
 @pytest.fixture(scope="module")

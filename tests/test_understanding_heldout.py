@@ -2,8 +2,7 @@
 sample directory's facts only) through the real servers, conversation by conversation.
 
 The figures are printed (pytest -s shows them, and `make bench` writes them to docs/benchmarks.md). The
-floors below are what the assistant reaches today, so that no change goes back; issue 16 asks for 95% of
-conversations right and all of them in the writer's language.
+floors below are issue 16's: 95% of conversations right and all of them in the writer's language.
 """
 
 from __future__ import annotations
@@ -15,12 +14,12 @@ import yaml
 
 from bot.bench.understanding import SAMPLE, load_conversations, run_heldout, upcoming_sample
 
-# Measured on 2026-12-05: 93.8% of 817 (sets A to F; E 83.7% on its first run and 89.4% after fixes; F, written
-# after those fixes, 89.4% on its first run) right and 100% in the writer's language. The floor keeps a margin
-# of about fifteen conversations: a change of training data moves the classifier by a point or two in places
-# nobody touched. (It was 93% before set F, harder than A to D, joined.)
-RIGHT_FLOOR = 0.92
-LANGUAGE_FLOOR = 0.99
+# Issue 16's bar: 95% of conversations right, all in the writer's language. Measured on 2026-12-05: 96.0% of 921
+# (sets A to G; G, written after F's fixes, 82.7% on its first run) and 100% in the writer's language. Training
+# is deterministic here (DIET's random_seed), so the margin (nine conversations) is for a change of training
+# data, which moves the classifier by a point or two in places nobody touched.
+RIGHT_FLOOR = 0.95
+LANGUAGE_FLOOR = 1.0
 
 
 def test_held_out_conversations_are_understood(tmp_path: Path):

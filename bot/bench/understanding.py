@@ -4,7 +4,8 @@ real Rasa server and action server on the sample directory.
 The conversations were written by people who never read `data/nlu`, from the sample
 directory's facts only. Each is said turn by turn as a new sender; a turn's reply (all
 its messages, joined) must contain one of `expect_any`, all of `expect_all` and none of
-`expect_none` (case- and accent-insensitively), and be in the conversation's language.
+`expect_none` (case- and accent-insensitively), and be in the conversation's language (the directory's
+names and addresses that it quotes, which read the same in both, left out).
 A conversation is right when every turn is. In the `switch` family the conversation's language is
 the one the writer asks to switch to, after a first turn in the other one: only its last reply is
 held to it.
@@ -16,6 +17,7 @@ does not expire with the calendar.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -26,7 +28,7 @@ from typing import Callable, Iterable, Optional
 
 import yaml
 
-from bot.language import detect
+from bot.language import detect, proper_nouns
 from bot.normalise import fold
 from bot.settings import PROJECT_ROOT
 
@@ -99,9 +101,15 @@ def turn_problem(turn: dict, reply: str, language: Optional[str]) -> Optional[st
     unwanted = [fact for fact in turn.get("expect_none") or [] if fold(str(fact)) in folded]
     if unwanted:
         return f"has {unwanted}"
-    if language and detect(reply) not in (language, None):
+    if language and detect(reply, _sample_names()) not in (language, None):
         return "language"
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _sample_names() -> tuple[str, ...]:
+    """The sample directory's names and addresses: a reply quoting them is in the language of the rest."""
+    return tuple(proper_nouns(yaml.safe_load(SAMPLE.read_text("utf-8"))))
 
 
 def evaluate(say: Say, conversations: list[dict]) -> Report:
