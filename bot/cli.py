@@ -14,7 +14,7 @@ from typing import Optional, Sequence
 
 from sqlalchemy import func, select
 
-from bot import analytics, conversations, db, launch, loader, report, settings, staff
+from bot import analytics, conversations, db, launch, loader, queries, report, settings, staff
 from bot.texts import Texts
 from bot.models import Centre
 
@@ -95,14 +95,22 @@ def directory_history(args: argparse.Namespace) -> int:
 
 
 def staff_add(args: argparse.Namespace) -> int:
-    """Make a Telegram user staff."""
+    """Make a Telegram user staff, for the directory's cities named (`--city`) or all of them
+    (`--all-cities`); re-added with neither, they keep the cities they had."""
     try:
         staff.telegram_user_id(args.telegram_id)
     except ValueError as error:
         print(f"staff add: {error}", file=sys.stderr)
         return 2
     with db.session() as session:
-        member = staff.add(session, args.telegram_id, args.name, args.city or [])
+        unknown = [city for city in args.city or [] if not queries.known_city(session, city)]
+        if unknown:
+            known = ", ".join(queries.cities_with(session)) or "none yet: load the directory first"
+            print(f"staff add: not a city of the directory: {', '.join(unknown)} (its cities: {known})",
+                  file=sys.stderr)
+            return 2
+        member = staff.add(session, args.telegram_id, args.name,
+                           [] if args.all_cities else args.city or staff.cities_of(session, args.telegram_id))
         print(f"staff: {member.name} ({', '.join(member.cities) or 'all cities'}), known by key {member.key}")
     return 0
 
@@ -226,7 +234,9 @@ def parser() -> argparse.ArgumentParser:
     add = people.add_parser("add", help="make a Telegram user staff")
     add.add_argument("telegram_id")
     add.add_argument("--name", required=True)
-    add.add_argument("--city", action="append", help="a city they serve (repeatable)")
+    cities = add.add_mutually_exclusive_group()
+    cities.add_argument("--city", action="append", help="a city of the directory they serve (repeatable)")
+    cities.add_argument("--all-cities", action="store_true", help="they serve every city")
     add.set_defaults(run=staff_add)
     remove = people.add_parser("remove", help="stop a Telegram user being staff")
     remove.add_argument("telegram_id")

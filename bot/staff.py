@@ -33,6 +33,12 @@ def add(session: Session, telegram_id: str, name: str, cities: Sequence[str] = (
     return member
 
 
+def cities_of(session: Session, telegram_id: str) -> list[str]:
+    """The cities a Telegram user serves as staff ([] for all cities, or when they are not staff)."""
+    member = session.get(Staff, staff_user(telegram_user_id(telegram_id)))
+    return list(member.cities or []) if member is not None else []
+
+
 def remove(session: Session, telegram_id: str) -> bool:
     """Stop a Telegram user being staff; whether they were."""
     member = session.get(Staff, staff_user(telegram_id))
