@@ -29,6 +29,9 @@ def _read(path: str) -> Optional[str]:
         return None
 
 
+FORMAT_HELP = f"The directory file's format: {settings.PROJECT_ROOT / 'docs' / 'directory-format.md'}"
+
+
 def directory_load(args: argparse.Namespace) -> int:
     """Load a directory file; on problems print them all and change nothing."""
     text = _read(args.file)
@@ -40,6 +43,7 @@ def directory_load(args: argparse.Namespace) -> int:
               file=sys.stderr)
         for problem in result.problems:
             print(f"  {problem}", file=sys.stderr)
+        print(FORMAT_HELP, file=sys.stderr)
         return 1
     for warning in result.warnings:
         print(f"  warning: {warning}", file=sys.stderr)
@@ -59,6 +63,8 @@ def directory_check(args: argparse.Namespace) -> int:
     for warning in parsed.warnings:
         print(f"  warning: {warning}", file=sys.stderr)
     print(f"{args.file}: {'ok' if not problems else f'{len(problems)} problems'}")
+    if problems:
+        print(FORMAT_HELP, file=sys.stderr)
     return 1 if problems else 0
 
 

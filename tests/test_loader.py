@@ -137,4 +137,5 @@ def test_command_line_load_check_and_reject(tmp_path):
     assert checked.returncode != 0 and "services[0] x: category" in checked.stderr
     rejected = run_cli("directory", "load", str(bad), url=url)
     assert rejected.returncode != 0 and "unchanged" in rejected.stderr
+    assert "docs/directory-format.md" in checked.stderr and "docs/directory-format.md" in rejected.stderr
     assert counts(url)["services"] == 3
