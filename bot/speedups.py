@@ -37,7 +37,8 @@ one step eagerly, with nothing to trace, then reads the weights and prepares
 prediction as Rasa does: the same weights, the same predictions. A model loaded
 to be trained further (`rasa train --finetune`) is loaded by Rasa's own code.
 
-Imported by `bot.nlu`, which every Rasa server running the project's model loads.
+Installed by `bot.nlu`, which every Rasa server running the project's model loads, on Rasa 3.6.21 only,
+unless BOT_SPEEDUPS=off.
 """
 
 from __future__ import annotations
@@ -45,12 +46,14 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import os
 import weakref
 from collections import defaultdict
 from contextvars import ContextVar
 from typing import Any, Dict, FrozenSet, List, Optional, Set, Text, Tuple, Type
 
 import aiohttp
+import rasa
 import tensorflow as tf
 from jsonschema import ValidationError
 from jsonschema.validators import validator_for
@@ -68,6 +71,8 @@ from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+WRITTEN_FOR = "3.6.21"  # the Rasa whose private methods these replace
+SWITCH = "BOT_SPEEDUPS"   # "off": Rasa's own methods
 KEEPALIVE_S = 2.0
 # A kept connection the server had closed: the request could not be written, or the server was gone before
 # any answer to it (aiohttp 3.9 raises these; a server that answered, even with an error, raises none of them).
@@ -299,12 +304,24 @@ def _load_model(cls: Type[RasaModel], model_file_name: Text, model_data_example:
     return model
 
 
-def install() -> None:
+def install(version: str = rasa.__version__, switch: Optional[str] = None) -> bool:
     """Use the cached validator in every RemoteAction, kept sessions for every endpoint, the rule index,
-    the graph runner and the eager build of DIET's weights, in this process."""
+    the graph runner and the eager build of DIET's weights, in this process; whether they were installed.
+
+    They replace private methods of Rasa WRITTEN_FOR, and are not installed (with a log line saying why) on
+    any other `version` of Rasa, nor when `switch` (else the environment's BOT_SPEEDUPS) is "off": Rasa's
+    own methods then run, slower, with the same answers."""
+    switch = os.environ.get(SWITCH, "on") if switch is None else switch
+    if switch.strip().lower() in ("off", "0", "false", "no"):
+        logger.info("Rasa speed-ups not installed: %s=%s", SWITCH, switch)
+        return False
+    if version != WRITTEN_FOR:
+        logger.warning("Rasa speed-ups not installed: written for Rasa %s, this is Rasa %s", WRITTEN_FOR, version)
+        return False
     RemoteAction._validate_action_result = _validate_action_result
     EndpointConfig.session = _kept_session
     EndpointConfig.request = _request  # type: ignore[method-assign]
     RulePolicy._get_possible_keys = _get_possible_keys
     DaskGraphRunner.run = _run_graph
     RasaModel.load = classmethod(_load_model)  # type: ignore[method-assign,assignment]
+    return True

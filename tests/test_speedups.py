@@ -258,3 +258,36 @@ def test_the_classifier_loaded_with_one_eager_step_predicts_what_rasas_own_load_
     ours = asyncio.run(parse(processor))
     assert ours == asyncio.run(parse(rasas))
     assert {parsed["intent"]["name"] for parsed in ours} >= {"greet", "find_centre", "emergency"}
+
+
+_INSTALLED = """
+import logging, sys
+logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+{setup}
+import bot.nlu
+from rasa.core.policies.rule_policy import RulePolicy
+from bot import speedups
+print("installed" if RulePolicy._get_possible_keys is speedups._get_possible_keys else "rasa's own")
+"""
+
+
+def _in_a_new_process(setup: str, **env: str) -> str:
+    import os
+    import subprocess
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    done = subprocess.run([sys.executable, "-c", _INSTALLED.format(setup=setup)], cwd=PROJECT_ROOT, text=True,
+                          capture_output=True, env={**os.environ, **env}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_the_speed_ups_install_on_the_rasa_they_were_written_for_unless_switched_off():
+    assert _in_a_new_process("").strip().endswith("installed")
+    switched = _in_a_new_process("", BOT_SPEEDUPS="off")
+    assert "not installed: BOT_SPEEDUPS=off" in switched and switched.strip().endswith("rasa's own")
+    # another Rasa (its version as that release would say it): Rasa's own private methods, said in the log
+    other = _in_a_new_process("import rasa; rasa.__version__ = '3.6.22'")
+    assert "written for Rasa 3.6.21, this is Rasa 3.6.22" in other and other.strip().endswith("rasa's own")
