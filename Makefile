@@ -23,7 +23,13 @@ $(STAMP): requirements.lock
 	    if [ -z "$$V" ]; then pyenv install -s 3.10.13; V=3.10.13; fi; \
 	    PY310=$$(pyenv root)/versions/$$V/bin/python; \
 	  fi; \
-	  if [ -z "$$PY310" ]; then echo "Python 3.10 is needed (Rasa 3.6): install it, or pyenv" >&2; exit 1; fi; \
+	  if [ -z "$$PY310" ]; then \
+	    echo "Python 3.10 is needed (Rasa 3.6 runs on 3.8-3.10) and none was found. Get it with one of:" >&2; \
+	    echo "  Debian/Ubuntu: sudo apt install python3.10 python3.10-venv (Ubuntu: the deadsnakes PPA)" >&2; \
+	    echo "  macOS:         brew install python@3.10" >&2; \
+	    echo "  anywhere:      pyenv install 3.10 (https://github.com/pyenv/pyenv), then make install again" >&2; \
+	    exit 1; \
+	  fi; \
 	  "$$PY310" -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
