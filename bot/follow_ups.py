@@ -25,7 +25,9 @@ DETAILS: dict[str, frozenset[str]] = {
                                   "requisito piden cita citas appointment appointments inscribo inscribirse "
                                   "inscribirme inscribir inscripcion sign signup register "
                                   # "how old do u have to be", "¿qué edad hay que tener?"
-                                  "old age edad".split()),
+                                  "old age edad "
+                                  # "ok y q hay q hacer primero?", "¿hay que hacer algo antes de ir?"
+                                  "hacer".split()),
     "ask_cost": frozenset("cuesta cuestan costo cost costs precio price pagar pay gratis free cobran".split()),
     # "editar ciudad -> bogota. el centro?", "¿dónde queda?", "where is it exactly?"
     "find_centre": frozenset("centro centre center sede oficina office direccion address ubicacion location donde "
@@ -40,7 +42,7 @@ _FILLER = frozenset("y e and el la los las lo the a de del of on en at su sus it
                     "debo tengo must should to es son cuanto cuanta cuantos much many need needs necesito necesita "
                     "necesitan be ser tener minimum minima minimo "
                     # "¿y qué días atienden eso?", "¿cómo me inscribo?", "how do i sign my kids up tho"
-                    "atienden atiende eso esto that this como tho though antes before first primero kids hijos "
+                    "atienden atiende eso esto that this como tho though antes before first primero kids hijos ir go "
                     "we you u he she ella el ellos nosotros usted or o smth something algo up an una un "
                     "ah oh eh disculpe disculpa perdon perdone oiga oye mira sorry hey "
                     # what is brought: "q papeles piden?" (alone, "papeles" asks for documentation services)

@@ -286,7 +286,8 @@ _TOPIC = re.compile(
 # "where can I get help with papers?". Taken out before the words of risk are looked for (a cry is read first).
 _HELP_ASKED_ABOUT = re.compile(
     r"\b(?:que|q|cual|la|una|esa|esta|esas|estas|las|alguna|algun|mas|otra|otras|tipo de|clase de|"
-    r"what|which|that|the|this|those|these|any|some|more|other|get|getting|find|kind of|sort of)\s+(?:ayudas?|help)\b"
+    r"what|which|that|the|this|those|these|any|some|more|other|get|getting|find|kind of|sort of|"
+    r"go for|ask for|look for|looking for|seek|seeking|buscar|pedir)\s+(?:ayudas?|help)\b"
     r"|\b(?:ayudas?|help)\s+(?:con|para|pa|with|for|legal|juridica|humanitaria|psicologica|economica|financiera|"
     r"medica|social|desk|line|available|disponible|hay|existe|there)\b")
 

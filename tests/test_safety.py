@@ -74,7 +74,7 @@ def test_words_near_a_cry_and_kilometres_are_not(text):
 
 @pytest.mark.parametrize("text", ["vivo en riohacha con mi familia, q ayuda hay pa nosotros?",
                                   "How much does that help cost?", "where can I get help with my papers",
-                                  "necesito ayuda con el arriendo"])
+                                  "necesito ayuda con el arriendo", "i live in tumbes now w my mom, where can we go for help?"])
 def test_help_asked_about_is_no_word_of_danger(text):
     assert assess(text).level is None
     assert asks_about_help(text) or "arriendo" in text
