@@ -15,6 +15,7 @@ from typing import Optional
 import dateparser
 from babel.dates import format_date
 
+from bot.day_names import WEEKDAYS
 from bot.normalise import fold
 from bot.texts import Texts
 
@@ -26,8 +27,6 @@ _NAMED = [
     ("tomorrow", r"^(?:.*\s)?(?:manana|tomorrow|tmrw)(?:\s(?!por la|en la)|$)"),
     ("today", r"\b(?:hoy|today|tonight|esta noche|esta tarde|ahorita|now|ahora)\b"),
 ]
-WEEKDAYS = (r"lunes|martes|miercoles|jueves|viernes|sabado|domingo|monday|tuesday|wednesday|thursday|friday|"
-            r"saturday|sunday|mon|tue|wed|thu|fri|sat|sun")
 _MONTH = (r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
           r"january|february|march|april|may|june|july|august|september|october|november|december|"
           r"ene|feb|mar|abr|jun|jul|ago|sep|sept|oct|nov|dic|dec|jan|aug")

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional
 
-from bot.events_window import WEEKDAYS
+from bot.day_names import WEEKDAYS
 from bot.normalise import fold, words
 
 MAX_WORDS = 8
-_DAY = re.compile(rf"^(?:{WEEKDAYS}|sab|dom|lun|mie|jue|vie|tues|thurs|weekend|finde|feriado|holiday)s?$")
+_DAY = re.compile(rf"^(?:{WEEKDAYS}|weekend|finde|feriado|holiday)s?$")
 # The intent each detail is asked with, and the words that ask for it.
 DETAILS: dict[str, frozenset[str]] = {
     "centre_hours": frozenset("horario horarios hora horas hours time times abren abre open opens cierran "

@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import db, staff
+from bot import day_names, db, staff
 from bot.categories import CATEGORIES, categories_in
 from bot.directory_file import format_time, parse_hours, parse_time
 from bot.hours import DAYS
@@ -28,16 +28,9 @@ from bot.places import NameIndex
 
 MATCH_SCORE = 70
 _NAMES = NameIndex()  # one index, re-read only when the directory changes
-_DAY_NAMES = {
-    **{name: index for index, names in enumerate((
-        ("lunes", "lun", "monday", "mon"), ("martes", "mar", "tuesday", "tue", "tues"),
-        ("miercoles", "mie", "mier", "wednesday", "wed"), ("jueves", "jue", "thursday", "thu", "thur", "thurs"),
-        ("viernes", "vie", "friday", "fri"), ("sabado", "sab", "saturday", "sat"),
-        ("domingo", "dom", "sunday", "sun"))) for name in names}}
-_DAY = "|".join(sorted(_DAY_NAMES, key=len, reverse=True))
 _CLOCK = r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
 _RANGE = re.compile(rf"{_CLOCK}\s*(?:-|–|a|to|hasta)\s*{_CLOCK}")
-_DAYS = re.compile(rf"\b({_DAY})\b(?:\s*(?:-|–|a|to|al|hasta)\s*\b({_DAY})\b)?")
+_DAYS = re.compile(rf"\b({day_names.ANY})\b(?:\s*(?:-|–|a|to|al|hasta)\s*\b({day_names.ANY})\b)?")
 _PHONE = re.compile(r"^\+?[\d\s().-]{6,25}$")
 _NONE = {"no", "ninguna", "ninguno", "nada", "none", "skip", "sin descripcion", "no description", "-"}
 
@@ -123,8 +116,8 @@ def read_hours(text: str) -> Optional[dict]:
             if chunk.strip():
                 return None
             continue
-        first = _DAY_NAMES[days.group(1)]
-        last = _DAY_NAMES[days.group(2)] if days.group(2) else first
+        first = day_names.INDEX[days.group(1)]
+        last = day_names.INDEX[days.group(2)] if days.group(2) else first
         spans = []
         for start_h, start_m, start_half, end_h, end_m, end_half in ranges:
             start, end = _minutes(start_h, start_m, start_half), _minutes(end_h, end_m, end_half)

@@ -29,7 +29,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot import db, intent_vote, language, meaning, safety, search, staff, triage
 from bot.categories import CATEGORIES, categories_in
-from bot.events_window import WEEKDAYS
+from bot.day_names import WEEKDAYS
 from bot.follow_ups import detail_asked, detail_asked_last, detail_named, sentences_of
 from bot.gibberish import is_gibberish, says_something
 from bot.places import NameIndex, after_a_pronoun, on_the_way, word_before
