@@ -131,6 +131,18 @@ def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, slot
     return {slot: None}
 
 
+def _serves(session: Session, tracker: Tracker, city: str) -> bool:
+    """Whether the staff member writing may change `city` (`bot.staff.serves`); no one else may."""
+    member = staff_member(session, tracker)
+    return member is not None and staff.serves(member, city)
+
+
+def _not_theirs(session: Session, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+    """Say which cities the staff member may change, and ask `slot` again."""
+    member = staff_member(session, tracker)
+    return _invalid(dispatcher, tracker, "text_not_your_city", slot, cities=", ".join(member.cities if member else []))
+
+
 class ValidateEventForm(FormValidationAction):
     """Validates a new event: a place that exists, a future date, a known category."""
 
@@ -140,8 +152,11 @@ class ValidateEventForm(FormValidationAction):
     def validate_event_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            if staff_changes.read_place(session, str(value)) is None:
+            place = staff_changes.read_place(session, str(value))
+            if place is None:
                 return _invalid(dispatcher, tracker, "text_invalid_place", "event_place")
+            if not _serves(session, tracker, place.city):
+                return _not_theirs(session, dispatcher, tracker, "event_place")
         return {"event_place": str(value)}
 
     def validate_event_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -174,6 +189,8 @@ class ValidateCancelForm(FormValidationAction):
             event = staff_changes.find_event(session, str(value), queries.local_now(session, ""))
             if event is None:
                 return _invalid(dispatcher, tracker, "text_invalid_event_ref", "event_ref")
+            if not _serves(session, tracker, event.city):
+                return _not_theirs(session, dispatcher, tracker, "event_ref")
             return {"event_ref": event.id}
 
 
@@ -189,6 +206,8 @@ class ValidateCentreForm(FormValidationAction):
             centre = staff_changes.find_centre(session, str(value))
             if centre is None:
                 return _invalid(dispatcher, tracker, "text_invalid_centre_ref", "centre_ref")
+            if not _serves(session, tracker, centre.city):
+                return _not_theirs(session, dispatcher, tracker, "centre_ref")
             return {"centre_ref": centre.id}
 
     def validate_centre_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -256,6 +275,10 @@ class ActionApplyChange(DirectoryAction):
         member = staff_member(session, tracker)
         if member is None:
             return _refusal(texts), _reset()
+        if not staff.serves(member, _city_changed(session, tracker)):  # checked when asked; again before changing
+            reply = Reply()
+            reply.say(texts("text_not_your_city", cities=", ".join(member.cities)))
+            return reply, _reset()
         task, reply = tracker.get_slot("staff_task"), Reply()
         if task == "publish_event":
             place, starts = _event_place_and_start(session, tracker)
@@ -272,6 +295,17 @@ class ActionApplyChange(DirectoryAction):
             centre = staff_changes.update_centre(session, member, tracker.get_slot("centre_ref"), field, parsed)
             reply.say(texts("text_centre_updated", centre=localised(centre.name, texts.language)))
         return reply, _reset()
+
+
+def _city_changed(session: Session, tracker: Tracker) -> str:
+    """The city of the directory that the confirmed change would change ("" when its record is gone)."""
+    task = tracker.get_slot("staff_task")
+    if task == "publish_event":
+        place = staff_changes.read_place(session, tracker.get_slot("event_place") or "")
+        return place.city if place else ""
+    record = session.get(Event, tracker.get_slot("event_ref") or "") if task == "cancel_event" \
+        else session.get(Centre, tracker.get_slot("centre_ref") or "")
+    return record.city if record is not None else ""
 
 
 class ActionDiscardChange(DirectoryAction):

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.models import Change, Staff
+from bot.normalise import fold
 from bot.privacy import staff_user
 
 
@@ -31,6 +32,11 @@ def add(session: Session, telegram_id: str, name: str, cities: Sequence[str] = (
     member.name, member.cities = name, list(cities)
     session.add(member)
     return member
+
+
+def serves(member: Staff, city: str) -> bool:
+    """Whether `member` may change the directory of `city`: one of their cities, or any when they have none."""
+    return not member.cities or fold(city) in {fold(each) for each in member.cities}
 
 
 def cities_of(session: Session, telegram_id: str) -> list[str]:

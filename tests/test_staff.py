@@ -16,7 +16,7 @@ from tests.channels.channel_harness import (TELEGRAM_SECRET, TELEGRAM_TOKEN, TWI
 from tests.conftest import FIXTURE, HERE
 from tests.servers import Servers
 
-STAFF, OTHER, SECOND_STAFF = 2001, 2002, 2003  # each Telegram user may send 20 messages a minute
+STAFF, OTHER, SECOND_STAFF, CUCUTA_STAFF = 2001, 2002, 2003, 2004  # each may send 20 messages a minute
 MIGRANT = "whatsapp:+573004445566"
 
 
@@ -28,6 +28,7 @@ def world(tmp_path_factory) -> Iterator[tuple[Servers, FakeBotApi]]:
     with db.session(url) as session:
         staff.add(session, str(STAFF), "Marta Gómez", ["Cúcuta"])
         staff.add(session, str(SECOND_STAFF), "Luis Pérez")
+        staff.add(session, str(CUCUTA_STAFF), "Ana Ruiz", ["Cúcuta"])
     loop = BackgroundLoop()
     fake = loop.run(FakeBotApi().start())
     credentials = {"rest": None,
@@ -146,3 +147,16 @@ def test_saying_no_drops_the_change(world):
     assert "no cambié nada" in said(telegram(world, SECOND_STAFF, "no"))
     with db.session(world[0].database_url) as session:
         assert session.get(Centre, "cuc-atalaya").phone == "+57 607 555 0101"
+
+
+def test_staff_change_only_the_cities_they_serve(world):
+    telegram(world, CUCUTA_STAFF, "cambiar el horario del centro")
+    refused = said(telegram(world, CUCUTA_STAFF, "Casa de Acogida Norte"))  # Quito's
+    assert "solo puedes cambiar el directorio de Cúcuta" in refused
+    telegram(world, CUCUTA_STAFF, "Atalaya")  # their own city's centre is taken
+    telegram(world, CUCUTA_STAFF, "telefono")
+    assert "+57 607 555 8888" in said(telegram(world, CUCUTA_STAFF, "+57 607 555 8888"))
+    assert "no cambié nada" in said(telegram(world, CUCUTA_STAFF, "no"))
+    with db.session(world[0].database_url) as session:
+        assert session.get(Centre, "uio-norte").hours == {"mon": "09:00-13:00, 14:00-17:00", "wed": "09:00-17:00"}
+    assert not [change for change in changes(world) if change.record_id == "uio-norte"]
