@@ -110,8 +110,7 @@ def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optio
     named = _named_outright(tracker, _named_in_message(tracker, session, city) if city else [], shown)
     if named:
         return details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in named], detail)
-    kinds = [entity.get("value") for entity in tracker.latest_message.get("entities") or []
-             if entity.get("entity") == "category"]
+    kinds = _kinds_named(tracker)
     services = queries.services_in(session, city, kinds[-1:]) if city and kinds else []
     if services:  # "what time does the food place open?": that kind of service's hours, not the centre's
         return details.detail_reply(session, texts, [replies.subject_of(service) for service in services], detail)
@@ -193,12 +192,11 @@ class ActionAnswerDetail(DirectoryAction):
         shown = tracker.get_slot("subject") or []
         hits = _named_outright(tracker, _named_in_message(tracker, session, tracker.get_slot("city")), shown)
         reply = details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in hits] or shown, detail)
-        kinds = [entity.get("value") for entity in tracker.latest_message.get("entities") or []
-                 if entity.get("entity") == "category"]
+        kinds = _kinds_named(tracker)
         if reply is None and kinds and tracker.get_slot("city"):
             # "dnd me ayudan con los papeles en rioacha? q hay q llevar": that kind's services, which say it
-            reply = _answer_request(tracker, session, texts, 0, ("service", str(kinds[-1])))
-            return reply, [SlotSet("request", "service"), SlotSet("category", str(kinds[-1])), SlotSet("page", 0),
+            reply = _answer_request(tracker, session, texts, 0, ("service", kinds[-1]))
+            return reply, [SlotSet("request", "service"), SlotSet("category", kinds[-1]), SlotSet("page", 0),
                            SlotSet("subject", reply.subjects)]
         if reply is None:
             reply = Reply(found=False)
@@ -315,9 +313,14 @@ def _kind_there(tracker: Tracker, session: Session, city: str, category: str) ->
     city has ("y pa la salud de los niños?" where there is no children's service: health); else `category`."""
     if search.has_category(session, fold(city), category):
         return category
-    named = [entity.get("value") for entity in (tracker.latest_message or {}).get("entities") or []
-             if entity.get("entity") == "category" and entity.get("value") != category]
-    return next((kind for kind in reversed(named) if search.has_category(session, fold(city), str(kind))), category)
+    named = [kind for kind in _kinds_named(tracker) if kind != category]
+    return next((kind for kind in reversed(named) if search.has_category(session, fold(city), kind)), category)
+
+
+def _kinds_named(tracker: Tracker) -> List[str]:
+    """The kinds of service the latest message names in so many words (its `category` entities), in order."""
+    return [str(entity.get("value")) for entity in (tracker.latest_message or {}).get("entities") or []
+            if entity.get("entity") == "category"]
 
 
 def _first_available(session: Session, city: Optional[str], questions: List[Optional[str]]) -> Optional[str]:

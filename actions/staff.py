@@ -131,15 +131,13 @@ def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, slot
     return {slot: None}
 
 
-def _serves(session: Session, tracker: Tracker, city: str) -> bool:
-    """Whether the staff member writing may change `city` (`bot.staff.serves`); no one else may."""
+def _not_theirs(session: Session, dispatcher: CollectingDispatcher, tracker: Tracker, city: str,
+                slot: str) -> Optional[Dict[Text, Any]]:
+    """None when the staff member writing may change `city` (`bot.staff.serves`); else (and for anyone else)
+    say which cities they may change, and ask `slot` again."""
     member = staff_member(session, tracker)
-    return member is not None and staff.serves(member, city)
-
-
-def _not_theirs(session: Session, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str) -> Dict[Text, Any]:
-    """Say which cities the staff member may change, and ask `slot` again."""
-    member = staff_member(session, tracker)
+    if member is not None and staff.serves(member, city):
+        return None
     return _invalid(dispatcher, tracker, "text_not_your_city", slot, cities=", ".join(member.cities if member else []))
 
 
@@ -155,8 +153,9 @@ class ValidateEventForm(FormValidationAction):
             place = staff_changes.read_place(session, str(value))
             if place is None:
                 return _invalid(dispatcher, tracker, "text_invalid_place", "event_place")
-            if not _serves(session, tracker, place.city):
-                return _not_theirs(session, dispatcher, tracker, "event_place")
+            refused = _not_theirs(session, dispatcher, tracker, place.city, "event_place")
+            if refused:
+                return refused
         return {"event_place": str(value)}
 
     def validate_event_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
@@ -189,8 +188,9 @@ class ValidateCancelForm(FormValidationAction):
             event = staff_changes.find_event(session, str(value), queries.local_now(session, ""))
             if event is None:
                 return _invalid(dispatcher, tracker, "text_invalid_event_ref", "event_ref")
-            if not _serves(session, tracker, event.city):
-                return _not_theirs(session, dispatcher, tracker, "event_ref")
+            refused = _not_theirs(session, dispatcher, tracker, event.city, "event_ref")
+            if refused:
+                return refused
             return {"event_ref": event.id}
 
 
@@ -206,8 +206,9 @@ class ValidateCentreForm(FormValidationAction):
             centre = staff_changes.find_centre(session, str(value))
             if centre is None:
                 return _invalid(dispatcher, tracker, "text_invalid_centre_ref", "centre_ref")
-            if not _serves(session, tracker, centre.city):
-                return _not_theirs(session, dispatcher, tracker, "centre_ref")
+            refused = _not_theirs(session, dispatcher, tracker, centre.city, "centre_ref")
+            if refused:
+                return refused
             return {"centre_ref": centre.id}
 
     def validate_centre_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -313,8 +313,7 @@ def _saying_kind(current: Session, category: str, city_key: Optional[str], now: 
     if not words_ or not city_key:
         return []
     found = _live(current, _matches(_rows_per_word(current.connection(), words_, city_key)), now or datetime.now())
-    kind_stems = set(stems(words_))
-    return [hit for hit in found if set(stems(terms(_names(hit.record), []))) & kind_stems]
+    return _said_in_names(found, words_)
 
 
 def named_outright(hits: list[Hit], message: str) -> list[Hit]:

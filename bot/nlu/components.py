@@ -380,9 +380,9 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
             detail = detail_asked_last(message.get(TEXT) or "", _places_written(message)) \
                 if intent in NOT_UNDERSTOOD else None
             named = _named_categories(message)
-            earlier = categories_in(" ".join(sentences_of(message.get(TEXT) or "")[:-1]))
-            if detail in ("ask_requirements", "ask_cost") and earlier:
-                # "dnd me ayudan con los papeles en rioacha? q hay q llevar": that kind's services say it all
+            earlier = categories_in(" ".join(sentences_of(message.get(TEXT) or "")[:-1])) \
+                if detail in ("ask_requirements", "ask_cost") else []
+            if earlier:  # "dnd me ayudan con los papeles en rioacha? q hay q llevar": that kind's services say it all
                 _choose(message, f"service_{earlier[-1]}")
                 continue
             if detail:  # "I'm helping them. What do they need to bring?": one detail of what was just discussed
