@@ -38,8 +38,8 @@ $(STAMP): requirements.lock
 
 # The model is rebuilt only when its training inputs changed.
 # Retrain when there is no model, a training file is newer than it, or one was added or removed since.
-# The meaning layer's calm sentences (bot/meaning.py) are part of the model too.
-CALM := bot/data/calm.yml
+# The meaning layer's calm sentences (bot/nlu/meaning.py) are part of the model too.
+CALM := bot/nlu/data/calm.yml
 
 model: install
 	@newest=$$(ls -t models/*.tar.gz 2>/dev/null | head -1); \
@@ -70,13 +70,13 @@ shell: install model
 	$(RASA) shell --interface 127.0.0.1 --endpoints endpoints.yml
 
 # Production: the channels whose secrets are set, the API behind a token, the action server on loopback
-# (bot/launch.py, docs/security.md).
+# (bot/cli/launch.py, docs/security.md).
 run: install model
 	@$(PY) -m bot directory seed
 	@$(PY) -m bot run --actions-port $(ACTIONS_PORT)
 
 bench: install model
-	$(PY) -m bot.bench
+	$(PY) -m tools.bench
 
 clean:
 	rm -rf var/results models/*.tar.gz

@@ -11,11 +11,13 @@ from sqlalchemy.orm import Session
 from actions.base import DirectoryAction
 from actions.city_form import ask_city, city_guess
 from actions.staff import staff_member
-from bot import details, follow_ups, queries, replies, search
+from bot.dates.window import parse_window
+from bot.directory import queries, search
+from bot.nlu import follow_ups
 from bot.normalise import fold
+from bot.replies import cards, details
+from bot.replies.cards import Reply
 from bot.settings import LANGUAGES
-from bot.events_window import parse_window
-from bot.replies import Reply
 from bot.texts import Texts
 
 
@@ -32,21 +34,21 @@ def _answer_request(tracker: Tracker, session: Session, texts: Texts, page: int,
     if request == "service" and category not in (None, "all"):
         category = _kind_there(tracker, session, city, category)
     if request == "hours":
-        return replies.hours_reply(session, texts, city)
+        return cards.hours_reply(session, texts, city)
     if request == "contact":
-        return replies.contact_reply(session, texts, city)
+        return cards.contact_reply(session, texts, city)
     if request in ("service", "events") and page == 0:
         kind = "event" if request == "events" else "service" if beside_danger else None
         hits = _named_in_message(tracker, session, city, category if request == "service" else None, kind)
         if hits:
-            return replies.found_reply(texts, hits, staff=staff_member(session, tracker) is not None)
+            return cards.found_reply(texts, hits, staff=staff_member(session, tracker) is not None)
     if request == "service":
-        return replies.services_reply(session, texts, city, category, page,
+        return cards.services_reply(session, texts, city, category, page,
                                       staff=staff_member(session, tracker) is not None)
     if request == "events":
         window = parse_window(tracker.get_slot("when"), queries.local_now(session, city))
-        return replies.events_reply(session, texts, city, window, page)
-    return replies.centres_reply(session, texts, city, page)
+        return cards.events_reply(session, texts, city, window, page)
+    return cards.centres_reply(session, texts, city, page)
 
 
 # The slots a question sets (domain.yml's `request` and `category` mappings), for a question asked beside an
@@ -65,7 +67,7 @@ def _named_in_message(tracker: Tracker, session: Session, city: Optional[str], c
     """The services and upcoming events of `city` (or anywhere) that the latest message names by the
     directory's own words ("¿dónde consulto el PPT?"), best first, of the `category` (or "all") and `kind`
     asked (only of that category when the message names it in so many words and the city has it); empty
-    when it names none (`bot.search`)."""
+    when it names none (`bot.directory.search`)."""
     message = tracker.latest_message or {}
     entities = message.get("entities") or []
     places = [str(entity.get("value")) for entity in entities if entity.get("entity") == "city"]
@@ -109,18 +111,18 @@ def _detail_follow_up(tracker: Tracker, session: Session, texts: Texts) -> Optio
     city = tracker.get_slot("city")
     named = _named_outright(tracker, _named_in_message(tracker, session, city) if city else [], shown)
     if named:
-        return details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in named], detail)
+        return details.detail_reply(session, texts, [cards.subject_of(hit.record) for hit in named], detail)
     kinds = _kinds_named(tracker)
     services = queries.services_in(session, city, kinds[-1:]) if city and kinds else []
     if services:  # "what time does the food place open?": that kind of service's hours, not the centre's
-        return details.detail_reply(session, texts, [replies.subject_of(service) for service in services], detail)
+        return details.detail_reply(session, texts, [cards.subject_of(service) for service in services], detail)
     named_city = any(entity.get("entity") == "city" for entity in tracker.latest_message.get("entities") or [])
     if not shown or named_city:
         return None
     if detail == "hours" and city and all(str(each).startswith("event:") for each in shown):
         window = parse_window(tracker.latest_message.get("text"), queries.local_now(session, city))
         if window.kind != "upcoming":  # events were shown: "¿y el sábado?" asks for that day's events
-            return replies.events_reply(session, texts, city, window, 0)
+            return cards.events_reply(session, texts, city, window, 0)
     return details.detail_reply(session, texts, shown, detail)
 
 
@@ -162,7 +164,7 @@ def _kept_city(tracker: Tracker, session: Session, texts: Texts) -> Optional[tup
     hits = search.find(session, tracker.latest_message.get("text") or "", fold(before), [before])
     if not hits:
         return None
-    return replies.found_reply(texts, hits, staff=staff_member(session, tracker) is not None), before
+    return cards.found_reply(texts, hits, staff=staff_member(session, tracker) is not None), before
 
 
 def _city_before(tracker: Tracker) -> Optional[str]:
@@ -175,7 +177,7 @@ def _city_before(tracker: Tracker) -> Optional[str]:
     return None
 
 
-# What a follow-up asks about the things just shown (`bot.details`).
+# What a follow-up asks about the things just shown (`bot.replies.details`).
 DETAIL_INTENTS = {"ask_cost": "cost", "ask_requirements": "requirements"}
 
 
@@ -191,7 +193,7 @@ class ActionAnswerDetail(DirectoryAction):
         detail = DETAIL_INTENTS.get(_latest_intent(tracker) or "", "requirements")
         shown = tracker.get_slot("subject") or []
         hits = _named_outright(tracker, _named_in_message(tracker, session, tracker.get_slot("city")), shown)
-        reply = details.detail_reply(session, texts, [replies.subject_of(hit.record) for hit in hits] or shown, detail)
+        reply = details.detail_reply(session, texts, [cards.subject_of(hit.record) for hit in hits] or shown, detail)
         kinds = _kinds_named(tracker)
         if reply is None and kinds and tracker.get_slot("city"):
             # "dnd me ayudan con los papeles en rioacha? q hay q llevar": that kind's services, which say it
@@ -239,7 +241,7 @@ class ActionNearestCentre(DirectoryAction):
             reply = Reply()
             reply.say(texts("text_ask_city"))
             return reply, []
-        reply, city = replies.nearest_reply(session, texts, float(latitude), float(longitude))
+        reply, city = cards.nearest_reply(session, texts, float(latitude), float(longitude))
         return reply, [SlotSet("city", city), SlotSet("request", "centre")] if city else []
 
     def topic(self, tracker: Tracker) -> Optional[str]:
@@ -282,7 +284,7 @@ class ActionEmergency(DirectoryAction):
         safety = tracker.latest_message.get("safety") or {}
         languages = [texts] if language_known(tracker) else [Texts(each) for each in LANGUAGES]
         city = tracker.get_slot("city")
-        reply = replies.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
+        reply = cards.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
                                         unsure=safety.get("level") == "risk")
         question = _first_available(session, city, safety.get("questions") or [safety.get("question")])
         if question in (None, "help") and safety.get("level") == "risk" and city:
@@ -290,7 +292,7 @@ class ActionEmergency(DirectoryAction):
         if not question:
             return reply, []
         if question == "human_handoff":
-            reply.messages += replies.human_reply(session, texts, city).messages
+            reply.messages += cards.human_reply(session, texts, city).messages
             return reply, []
         if question == "help":
             reply.say(texts("utter_help"), texts.buttons("utter_help"))
@@ -340,7 +342,7 @@ class ActionHumanContact(DirectoryAction):
         return "action_human_contact"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        return replies.human_reply(session, texts, tracker.get_slot("city")), []
+        return cards.human_reply(session, texts, tracker.get_slot("city")), []
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return "human"

@@ -10,8 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
-from bot import analytics, db
-from bot.replies import Reply
+from bot.directory import db, questions
+from bot.replies.cards import Reply
 from bot.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ class DirectoryAction(Action, ABC):
                 reply, events = self.answer(tracker, session, texts)
                 topic = self.topic(tracker)
                 if topic:
-                    analytics.record(session, tracker.sender_id, topic, tracker.get_slot("city"), texts.language,
+                    questions.record(session, tracker.sender_id, topic, tracker.get_slot("city"), texts.language,
                                      (tracker.latest_message.get("metadata") or {}).get("channel"),
                                      answered=reply.found, text=tracker.latest_message.get("text"))
         except Exception:  # the user gets an apology; the log gets the details

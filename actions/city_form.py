@@ -12,8 +12,8 @@ from rasa_sdk import Tracker
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
-from bot import queries
-from bot.replies import Reply
+from bot.directory import queries
+from bot.replies.cards import Reply
 from bot.texts import Texts
 
 MAX_CITY_BUTTONS = 8

@@ -9,15 +9,15 @@ from rasa_sdk.events import AllSlotsReset
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
-from bot import analytics
-from bot.replies import Reply
+from bot.directory import questions
+from bot.replies.cards import Reply
 from bot.texts import Texts
 
 
 class ActionDeleteData(DirectoryAction):
     """Erases what the directory database holds about the sender, says so, and clears the slots.
 
-    The conversation itself is erased by `bot.tracker_store.PrivateSQLTrackerStore`
+    The conversation itself is erased by `bot.rasa_server.tracker_store.PrivateSQLTrackerStore`
     when it saves this turn (endpoints.yml), because only the Rasa server holds it.
     """
 
@@ -25,7 +25,7 @@ class ActionDeleteData(DirectoryAction):
         return "action_delete_data"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        analytics.forget(session, tracker.sender_id)
+        questions.forget(session, tracker.sender_id)
         reply = Reply()
         reply.say(texts("text_data_deleted"))
         return reply, [AllSlotsReset()]

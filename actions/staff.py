@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import datetime
 from abc import ABC, abstractmethod
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -21,12 +21,13 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
-from bot import db, queries, report, staff, staff_changes
-from bot.categories import CATEGORIES
-from bot.models import Centre, Event, Staff
+from bot.directory import db, queries
+from bot.directory.categories import CATEGORIES
+from bot.directory.models import Centre, Event, Staff
 from bot.normalise import fold
 from bot.privacy import vouched_user
-from bot.replies import Reply, event_card, hours_text, localised
+from bot.replies.cards import Reply, event_card, hours_text, localised
+from bot.staff import changes, members, report
 from bot.texts import Texts
 
 FORM_SLOTS = {"publish_event": ["event_title", "event_place", "event_when", "event_category", "event_description"],
@@ -39,7 +40,7 @@ _PHONE_WORDS = re.compile(r"\b(?:telefono\w*|phone|numero|number|tel|celular|wha
 def staff_member(session: Session, tracker: Tracker) -> Optional[Staff]:
     """The staff member who wrote the latest message, if the Telegram channel vouched for it as theirs."""
     message = tracker.latest_message or {}
-    return staff.find(session, vouched_user(tracker.sender_id, _message_id(tracker), message.get("metadata")))
+    return members.find(session, vouched_user(tracker.sender_id, _message_id(tracker), message.get("metadata")))
 
 
 def _message_id(tracker: Tracker) -> Optional[str]:
@@ -133,10 +134,10 @@ def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, slot
 
 def _not_theirs(session: Session, dispatcher: CollectingDispatcher, tracker: Tracker, city: str,
                 slot: str) -> Optional[Dict[Text, Any]]:
-    """None when the staff member writing may change `city` (`bot.staff.serves`); else (and for anyone else)
+    """None when the staff member writing may change `city` (`bot.staff.members.serves`); else (and for anyone else)
     say which cities they may change, and ask `slot` again."""
     member = staff_member(session, tracker)
-    if member is not None and staff.serves(member, city):
+    if member is not None and members.serves(member, city):
         return None
     return _invalid(dispatcher, tracker, "text_not_your_city", slot, cities=", ".join(member.cities if member else []))
 
@@ -150,7 +151,7 @@ class ValidateEventForm(FormValidationAction):
     def validate_event_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            place = staff_changes.read_place(session, str(value))
+            place = changes.read_place(session, str(value))
             if place is None:
                 return _invalid(dispatcher, tracker, "text_invalid_place", "event_place")
             refused = _not_theirs(session, dispatcher, tracker, place.city, "event_place")
@@ -161,15 +162,15 @@ class ValidateEventForm(FormValidationAction):
     def validate_event_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            place = staff_changes.read_place(session, tracker.get_slot("event_place") or "")
+            place = changes.read_place(session, tracker.get_slot("event_place") or "")
             now = queries.local_now(session, place.city if place else "")
-        if staff_changes.read_when(str(value), now) is None:
+        if changes.read_when(str(value), now) is None:
             return _invalid(dispatcher, tracker, "text_invalid_when", "event_when")
         return {"event_when": str(value)}
 
     def validate_event_category(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
-        category = staff_changes.read_category(str(value))
+        category = changes.read_category(str(value))
         if category is None:
             return _invalid(dispatcher, tracker, "text_invalid_category", "event_category",
                                  categories=", ".join(CATEGORIES))
@@ -185,7 +186,7 @@ class ValidateCancelForm(FormValidationAction):
     def validate_event_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            event = staff_changes.find_event(session, str(value), queries.local_now(session, ""))
+            event = changes.find_event(session, str(value), queries.local_now(session, ""))
             if event is None:
                 return _invalid(dispatcher, tracker, "text_invalid_event_ref", "event_ref")
             refused = _not_theirs(session, dispatcher, tracker, event.city, "event_ref")
@@ -203,7 +204,7 @@ class ValidateCentreForm(FormValidationAction):
     def validate_centre_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            centre = staff_changes.find_centre(session, str(value))
+            centre = changes.find_centre(session, str(value))
             if centre is None:
                 return _invalid(dispatcher, tracker, "text_invalid_centre_ref", "centre_ref")
             refused = _not_theirs(session, dispatcher, tracker, centre.city, "centre_ref")
@@ -221,17 +222,17 @@ class ValidateCentreForm(FormValidationAction):
     def validate_centre_value(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
         if tracker.get_slot("centre_field") == "hours":
-            if staff_changes.read_hours(str(value)) is None:
+            if changes.read_hours(str(value)) is None:
                 return _invalid(dispatcher, tracker, "text_invalid_hours", "centre_value")
-        elif staff_changes.read_phone(str(value)) is None:
+        elif changes.read_phone(str(value)) is None:
             return _invalid(dispatcher, tracker, "text_invalid_phone", "centre_value")
         return {"centre_value": str(value)}
 
 
-def _event_place_and_start(session: Session, tracker: Tracker) -> tuple[staff_changes.Place, datetime]:
+def _event_place_and_start(session: Session, tracker: Tracker) -> tuple[changes.Place, datetime]:
     """The validated place and local start of the event being published."""
-    place = staff_changes.read_place(session, tracker.get_slot("event_place"))
-    return place, staff_changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
+    place = changes.read_place(session, tracker.get_slot("event_place"))
+    return place, changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
 
 
 class ActionConfirmChange(DirectoryAction):
@@ -247,7 +248,7 @@ class ActionConfirmChange(DirectoryAction):
             lines = [f"*{tracker.get_slot('event_title')}*", f"🗓️ {starts:%Y-%m-%d %H:%M}",
                      f"📍 {place.describe(texts.language)}",
                      texts(f"text_category_{tracker.get_slot('event_category')}")]
-            description = staff_changes.read_description(tracker.get_slot("event_description") or "")
+            description = changes.read_description(tracker.get_slot("event_description") or "")
             if description:
                 lines.append(description)
             name = "text_confirm_publish"
@@ -258,8 +259,8 @@ class ActionConfirmChange(DirectoryAction):
         else:
             centre = session.get(Centre, tracker.get_slot("centre_ref"))
             field, value = tracker.get_slot("centre_field"), tracker.get_slot("centre_value")
-            before, after = ((hours_text(texts, centre.hours), hours_text(texts, staff_changes.read_hours(value)))
-                             if field == "hours" else (centre.phone or "—", staff_changes.read_phone(value)))
+            before, after = ((hours_text(texts, centre.hours), hours_text(texts, changes.read_hours(value)))
+                             if field == "hours" else (centre.phone or "—", changes.read_phone(value)))
             reply.say(texts("text_confirm_update", field=texts(f"text_field_{field}"),
                             centre=localised(centre.name, texts.language), before=before, after=after),
                       texts.buttons("text_confirm_update"))
@@ -276,24 +277,24 @@ class ActionApplyChange(DirectoryAction):
         member = staff_member(session, tracker)
         if member is None:
             return _refusal(texts), _reset()
-        if not staff.serves(member, _city_changed(session, tracker)):  # checked when asked; again before changing
+        if not members.serves(member, _city_changed(session, tracker)):  # checked when asked; again before changing
             reply = Reply()
             reply.say(texts("text_not_your_city", cities=", ".join(member.cities)))
             return reply, _reset()
         task, reply = tracker.get_slot("staff_task"), Reply()
         if task == "publish_event":
             place, starts = _event_place_and_start(session, tracker)
-            staff_changes.publish_event(session, member, tracker.get_slot("event_title"), place, starts,
+            changes.publish_event(session, member, tracker.get_slot("event_title"), place, starts,
                                         tracker.get_slot("event_category"),
-                                        staff_changes.read_description(tracker.get_slot("event_description") or ""))
+                                        changes.read_description(tracker.get_slot("event_description") or ""))
             reply.say(texts("text_published", city=place.city))
         elif task == "cancel_event":
-            staff_changes.cancel_event(session, member, tracker.get_slot("event_ref"))
+            changes.cancel_event(session, member, tracker.get_slot("event_ref"))
             reply.say(texts("text_event_cancelled"))
         else:
             field, value = tracker.get_slot("centre_field"), tracker.get_slot("centre_value")
-            parsed = staff_changes.read_hours(value) if field == "hours" else staff_changes.read_phone(value)
-            centre = staff_changes.update_centre(session, member, tracker.get_slot("centre_ref"), field, parsed)
+            parsed = changes.read_hours(value) if field == "hours" else changes.read_phone(value)
+            centre = changes.update_centre(session, member, tracker.get_slot("centre_ref"), field, parsed)
             reply.say(texts("text_centre_updated", centre=localised(centre.name, texts.language)))
         return reply, _reset()
 
@@ -302,7 +303,7 @@ def _city_changed(session: Session, tracker: Tracker) -> str:
     """The city of the directory that the confirmed change would change ("" when its record is gone)."""
     task = tracker.get_slot("staff_task")
     if task == "publish_event":
-        place = staff_changes.read_place(session, tracker.get_slot("event_place") or "")
+        place = changes.read_place(session, tracker.get_slot("event_place") or "")
         return place.city if place else ""
     record = session.get(Event, tracker.get_slot("event_ref") or "") if task == "cancel_event" \
         else session.get(Centre, tracker.get_slot("centre_ref") or "")

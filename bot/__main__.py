@@ -1,5 +1,5 @@
-"""`python -m bot ...`: the project's command line (see bot/cli.py)."""
+"""`python -m bot ...`: the project's command line (see bot/cli/main.py)."""
 
-from bot.cli import main
+from bot.cli.main import main
 
 raise SystemExit(main())

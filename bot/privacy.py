@@ -79,7 +79,7 @@ def vouch(sender_id: str, message_id: str, telegram_user_id: object, now: Option
     """Metadata vouching that message `message_id` of conversation `sender_id` came from this Telegram user.
 
     Only the Telegram channel calls it, after checking Telegram's secret; the proof holds for that one
-    message, for PROOF_TTL_S seconds, and is never stored (`bot.tracker_store` drops it).
+    message, for PROOF_TTL_S seconds, and is never stored (`bot.rasa_server.tracker_store` drops it).
     """
     user, issued_at = staff_user(telegram_user_id), int(now if now is not None else time.time())
     return {"staff_user": user, "issued_at": issued_at, "staff_proof": _proof(sender_id, message_id, user, issued_at)}

@@ -16,7 +16,6 @@ import yaml
 
 from bot.settings import DEFAULT_LANGUAGE, PROJECT_ROOT
 
-
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

@@ -12,8 +12,8 @@ Both texts come from domain.yml, in the language the message is written in
 
 from __future__ import annotations
 
-from bot.language import detect
-from bot.safety import may_speak_of_danger
+from bot.nlu.language import detect
+from bot.nlu.safety import may_speak_of_danger
 from bot.texts import Texts
 from channels.store import open_store
 

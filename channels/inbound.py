@@ -16,7 +16,7 @@ from typing import Any, Mapping, Optional
 
 from telegram import Message
 
-from bot.safety import speaks_of_danger
+from bot.nlu.safety import speaks_of_danger
 
 MAX_TEXT = 2000
 GREET = "/greet"

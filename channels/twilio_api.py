@@ -15,7 +15,6 @@ import logging
 from typing import Optional
 
 import aiohttp
-
 from twilio.base.exceptions import TwilioException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client

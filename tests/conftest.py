@@ -11,7 +11,7 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from bot import db, loader
+from bot.directory import db, loader
 from tests.servers import Servers
 
 HERE = Path(__file__).parent

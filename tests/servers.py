@@ -1,10 +1,10 @@
 """Starting the real action server and Rasa server for conversation tests, on free loopback ports.
 
-The work is done by `bot.processes`, which the benchmark shares; tests import `Servers` from here.
+The work is done by `tools.processes`, which the benchmark shares; tests import `Servers` from here.
 """
 
 from __future__ import annotations
 
-from bot.processes import Servers
+from tools.processes import Servers
 
 __all__ = ["Servers"]

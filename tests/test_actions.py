@@ -11,11 +11,11 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import (ActionAnswer, ActionEmergency, ActionHumanContact, ActionMoreResults,
-                             ActionNearestCentre)
-from bot import db, loader, replies
-from bot.events_window import Window, parse_window
-from bot.models import Centre
+from actions.answers import ActionAnswer, ActionEmergency, ActionHumanContact, ActionMoreResults, ActionNearestCentre
+from bot.dates.window import Window, parse_window
+from bot.directory import db, loader
+from bot.directory.models import Centre
+from bot.replies import cards
 from bot.texts import Texts
 from tests.conftest import HERE
 
@@ -58,8 +58,8 @@ def test_open_now_and_next_opening_in_the_city_timezone(loaded):
         centre = session.get(Centre, "cuc-atalaya")
         monday_10 = datetime(2030, 12, 2, 15, 0, tzinfo=ZoneInfo("UTC"))   # 10:00 in Bogotá
         wednesday = datetime(2030, 12, 4, 15, 0, tzinfo=ZoneInfo("UTC"))
-        assert "Abierto ahora, hasta las 16:00" in replies.centre_card(t, centre, now=monday_10)
-        assert "Abre el sábado a las 08:00" in replies.centre_card(t, centre, now=wednesday)
+        assert "Abierto ahora, hasta las 16:00" in cards.centre_card(t, centre, now=monday_10)
+        assert "Abre el sábado a las 08:00" in cards.centre_card(t, centre, now=wednesday)
 
 
 def test_services_by_category_with_requirements_and_cost(loaded):
@@ -93,10 +93,10 @@ def test_event_windows(loaded):
     t = Texts("en")
     now = datetime(2030, 12, 1, 10, 0)
     with db.session() as session:
-        on_friday = replies.events_reply(session, t, "Cúcuta", parse_window("events on friday", now),
+        on_friday = cards.events_reply(session, t, "Cúcuta", parse_window("events on friday", now),
                                          now=datetime(2030, 12, 1, 15, 0, tzinfo=ZoneInfo("UTC")))
         assert "Job fair" in on_friday.messages[1]["text"]
-        tomorrow = replies.events_reply(session, t, "Cúcuta", Window("tomorrow"),
+        tomorrow = cards.events_reply(session, t, "Cúcuta", Window("tomorrow"),
                                         now=datetime(2030, 12, 1, 15, 0, tzinfo=ZoneInfo("UTC")))
         shown = "\n".join(m["text"] for m in tomorrow.messages)
         assert "no upcoming events in Cúcuta (tomorrow)" in shown and "Later on" in shown

@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot.language import detect, proper_nouns
+from bot.nlu.language import detect, proper_nouns
 from bot.normalise import fold
 from tests.conftest import FIXTURE, HERE, serve_fixture
 from tests.servers import Servers

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from bot.events_window import parse_window
-from bot.follow_ups import detail_asked
-from bot.staff_changes import read_hours
+from bot.dates.window import parse_window
+from bot.nlu.follow_ups import detail_asked
+from bot.staff.changes import read_hours
 
 THURSDAY_NOON = datetime(2026, 12, 3, 12, 0)
 

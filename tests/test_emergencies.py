@@ -10,7 +10,7 @@ from typing import Iterator
 
 import pytest
 
-from bot import loader
+from bot.directory import loader
 from bot.texts import Texts
 from channels.guard import RATE_LIMIT
 from tests.channels.channel_harness import TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, signed_whatsapp

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.follow_ups import detail_asked, detail_asked_last, papers_asked
+from bot.nlu.follow_ups import detail_asked, detail_asked_last, papers_asked
 
 
 @pytest.mark.parametrize("text, intent", [
@@ -45,7 +45,7 @@ def test_the_cities_named_carry_no_detail():
 
 
 def test_a_longer_message_about_a_place_may_name_one_detail():
-    from bot.follow_ups import detail_named
+    from bot.nlu.follow_ups import detail_named
 
     assert detail_named("buenas, una señora aqui al lado me pide el telefono del centro las nieves") == "centre_contact"
     assert detail_named("a que hora abre el centro atalaya y cual es el telefono") is None  # two details

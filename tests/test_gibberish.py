@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.gibberish import content_words, is_gibberish, says_something
+from bot.nlu.gibberish import content_words, is_gibberish, says_something
 
 
 @pytest.mark.parametrize("text", ["asdfghjkl", "jdjdjdjdjd 😂😂", "brrr kkkk ??? ..", "lkjlkj sdf", "????", "zzzzz"])

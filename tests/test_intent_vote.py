@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.intent_vote import vote
+from bot.nlu.intent_vote import vote
 
 
 def ranking(*pairs: tuple[str, float]) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.language import detect, requested_language, without_request
+from bot.nlu.language import detect, requested_language, without_request
 
 PLACES = ["cucuta", "bogota", "quito", "lima", "guayaquil", "trujillo"]
 

@@ -9,8 +9,8 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from bot import db, loader
-from bot.models import Centre, Country, Event, Service
+from bot.directory import db, loader
+from bot.directory.models import Centre, Country, Event, Service
 from tests.conftest import FIXTURE, HERE
 
 ROOT = HERE.parent

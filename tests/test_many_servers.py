@@ -25,10 +25,10 @@ import pytest
 import yaml
 from sqlalchemy import create_engine, text
 
-from bot import db, loader
-from bot.processes import (HOST, PROJECT_ROOT, RASA, free_port, newest_model, post, stop_group,
-                           wait_until_ready)
+from bot.cli.waiting import wait_until_ready
+from bot.directory import db, loader
 from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available, redis_available
+from tools.processes import HOST, PROJECT_ROOT, RASA, free_port, newest_model, post, stop_group
 
 CONVERSATIONS = 10
 LOCK_LIFETIME_S = 20  # docs/deploy.md: a dead server's conversation locks are free again after this
@@ -59,9 +59,9 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
     actions_port = free_port()
     endpoints = {
         "action_endpoint": {"url": f"http://{HOST}:{actions_port}/webhook", "enable_selective_domain": True},
-        "tracker_store": {"type": "bot.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql",
+        "tracker_store": {"type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql",
                           "url": HOST, "port": 5432, "username": "postgres", "db": name},
-        "lock_store": {"type": "bot.lock_store.ResilientRedisLockStore", "url": HOST, "port": 6379, "db": 1, "key_prefix": name.replace("_", "")},
+        "lock_store": {"type": "bot.rasa_server.lock_store.ResilientRedisLockStore", "url": HOST, "port": 6379, "db": 1, "key_prefix": name.replace("_", "")},
     }
     (tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
     (tmp / "credentials.yml").write_text(yaml.safe_dump({"rest": None}))

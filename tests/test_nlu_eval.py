@@ -3,8 +3,8 @@ intent and language spread over the folds."""
 
 from collections import Counter
 
-from bot.bench.nlu_eval import FOLDS, folds, read_examples
 from bot.settings import PROJECT_ROOT
+from tools.bench.nlu_eval import FOLDS, folds, read_examples
 
 
 def test_every_example_is_in_exactly_one_fold_and_each_intent_is_spread_over_them():

@@ -11,9 +11,10 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot import analytics, conversations, db
-from bot.models import Question
+from bot.directory import db, questions
+from bot.directory.models import Question
 from bot.privacy import pseudonym
+from bot.rasa_server import conversations
 from tests.conftest import HERE, serve_fixture
 from tests.servers import Servers
 
@@ -81,11 +82,11 @@ def test_purge_deletes_old_messages_by_their_own_time(tmp_path):
 
 def test_purge_from_the_command_line(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "bot.tracker_store.PrivateSQLTrackerStore",
+    endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore",
                                                            "dialect": "sqlite", "db": str(tmp_path / "t.db")}}))
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     with db.session(url) as session:
-        analytics.record(session, "someone", "legal", "Quito", "es", "whatsapp")
+        questions.record(session, "someone", "legal", "Quito", "es", "whatsapp")
     done = subprocess.run([sys.executable, "-m", "bot", "privacy", "purge", "--older-than", "0m",
                            "--endpoints", str(endpoints)], cwd=HERE.parent, capture_output=True, text=True,
                           env={"BOT_DATABASE_URL": url, "PATH": "/usr/bin:/bin"})

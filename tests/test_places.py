@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from bot import loader
-from bot.categories import categories_in
-from bot.places import NameIndex, on_the_way
+from bot.directory import loader
+from bot.directory.categories import categories_in
+from bot.nlu.places import NameIndex, on_the_way
 
 
 def names(index: NameIndex, text: str) -> list[tuple[str, bool]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.preamble import without_preamble
+from bot.nlu.preamble import without_preamble
 
 
 @pytest.mark.parametrize("text, rest", [

@@ -6,7 +6,7 @@ import random
 
 import yaml
 
-from bot import db, loader, queries
+from bot.directory import db, loader, queries
 
 
 def test_nearest_centres_are_those_with_the_smallest_great_circle_distance(database_url):

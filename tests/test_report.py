@@ -6,8 +6,9 @@ import subprocess
 import sys
 from datetime import datetime, timedelta
 
-from bot import analytics, db, report
-from bot.models import Question
+from bot.directory import db, questions
+from bot.directory.models import Question
+from bot.staff import report
 from bot.texts import Texts
 from tests.conftest import HERE
 
@@ -25,7 +26,7 @@ SEED = [  # sender, topic, city, language, answered, text
 def seed(url: str, now: datetime) -> None:
     with db.session(url) as session:
         for sender, topic, city, language, answered, text in SEED:
-            analytics.record(session, sender, topic, city, language, "whatsapp", answered, text)
+            questions.record(session, sender, topic, city, language, "whatsapp", answered, text)
         session.flush()
         old = Question(at=now - timedelta(days=40), sender="x", topic="health", city="Lima", language="es",
                        answered=True)
@@ -65,8 +66,9 @@ def test_chart_is_a_png_with_the_expected_bars(database_url):
         data = report.demand(session, 7, now)
     png = report.chart(data, Texts("en"))
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    import matplotlib.image
     import io
+
+    import matplotlib.image
     image = matplotlib.image.imread(io.BytesIO(png))
     assert image.shape[0] > image.shape[1]  # portrait, for a phone
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import Assessment, asks_about_help, assess, speaks_of_danger
+from bot.nlu.safety import Assessment, asks_about_help, assess, speaks_of_danger
 
 DANGER = [
     "auxilio, me quieren matar", "socorro", "me estan pegando", "mi esposo me pega", "estoy en peligro",

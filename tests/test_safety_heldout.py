@@ -12,9 +12,9 @@ from typing import Iterator
 import pytest
 import yaml
 
-from bot.bench.safety import evaluate, load_cases
 from tests.conftest import FIXTURE, serve_fixture
 from tests.servers import Servers
+from tools.bench.safety import evaluate, load_cases
 
 PHONES = [line["phone"] for country in yaml.safe_load(FIXTURE.read_text("utf-8"))["countries"]
           for line in country["emergency"]]

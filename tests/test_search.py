@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot import db, loader, search, staff, staff_changes
-from bot.models import Event, Service
+from bot.directory import db, loader, search
+from bot.directory.models import Event, Service
+from bot.staff import changes, members
 from tests.conftest import FIXTURE
 
 SAMPLE = FIXTURE.parent.parent.parent / "data" / "directory" / "sample.yml"
@@ -97,15 +98,15 @@ def test_staff_notes_are_never_searched(database_url):
 def test_what_staff_publish_or_load_is_found_at_once_and_what_they_cancel_is_not(database_url):
     assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
     with db.session(database_url) as current:
-        member = staff.add(current, "111", "Ana", ["Lima"])
-        place = staff_changes.read_place(current, "Lima, Jirón Huaraz 1345")
-        event = staff_changes.publish_event(current, member, "Taller de repostería venezolana", place,
+        member = members.add(current, "111", "Ana", ["Lima"])
+        place = changes.read_place(current, "Lima, Jirón Huaraz 1345")
+        event = changes.publish_event(current, member, "Taller de repostería venezolana", place,
                                             datetime(2026, 12, 3, 15, 0), "employment", "Aprende a hacer tequeños")
         ident = event.id
     assert found(database_url, "hay algun curso de reposteria?", "lima") == [ident]
     assert found(database_url, "donde enseñan a hacer tequeños") == [ident]
     with db.session(database_url) as current:
-        staff_changes.cancel_event(current, member, ident)
+        changes.cancel_event(current, member, ident)
     assert found(database_url, "hay algun curso de reposteria?", "lima") == []
 
     extra = SAMPLE.read_text("utf-8").replace("id: lim-health", "id: lim-health-2", 1)

@@ -105,7 +105,7 @@ def test_a_request_to_a_server_that_is_gone_still_fails():
     from aiohttp import ClientConnectionError
     from rasa.utils.endpoints import EndpointConfig
 
-    from bot.processes import free_port
+    from tools.processes import free_port
 
     endpoint = EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook")
     with pytest.raises(ClientConnectionError):
@@ -117,7 +117,7 @@ def _rule_lookups() -> list[dict]:
     import json
     import tarfile
 
-    from bot.processes import newest_model
+    from tools.processes import newest_model
 
     with tarfile.open(newest_model()) as model:
         member = next(name for name in model.getnames() if name.endswith("rule_policy.json"))
@@ -175,7 +175,7 @@ def processor():
     """The project's newest model, loaded in this process as `rasa run` loads it (no action server needed)."""
     from rasa.core.agent import Agent
 
-    from bot.processes import newest_model
+    from tools.processes import newest_model
 
     return Agent.load(str(newest_model())).processor
 
@@ -202,7 +202,7 @@ def test_the_graph_gives_what_dask_gives(processor):
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot import speedups
+    from bot.rasa_server import speedups
 
     async def work():
         found = []
@@ -228,7 +228,7 @@ def test_the_graph_gives_what_dask_gives(processor):
 def test_a_graph_run_missing_its_input_fails_as_with_dask(processor):
     from rasa.engine.exceptions import GraphRunError
 
-    from bot import speedups
+    from bot.rasa_server import speedups
 
     runner, target = processor.graph_runner, processor.model_metadata.nlu_target
     for run in (speedups._run_graph, speedups._DASK_RUN):
@@ -243,8 +243,8 @@ def test_the_classifier_loaded_with_one_eager_step_predicts_what_rasas_own_load_
     from rasa.core.channels.channel import UserMessage
     from rasa.utils.tensorflow.models import RasaModel
 
-    from bot import speedups
-    from bot.processes import newest_model
+    from bot.rasa_server import speedups
+    from tools.processes import newest_model
 
     async def parse(each):
         return [await each.parse_message(UserMessage(text, sender_id="s")) for text in MESSAGES]
@@ -266,7 +266,7 @@ logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
 {setup}
 import bot.nlu
 from rasa.core.policies.rule_policy import RulePolicy
-from bot import speedups
+from bot.rasa_server import speedups
 print("installed" if RulePolicy._get_possible_keys is speedups._get_possible_keys else "rasa's own")
 """
 

@@ -9,10 +9,20 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot import db, loader, staff
-from bot.models import Change, Centre, Event
-from tests.channels.channel_harness import (TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN,
-                                            BackgroundLoop, FakeBotApi, signed_whatsapp, telegram_turn)
+from bot.directory import db, loader
+from bot.directory.models import Centre, Change, Event
+from bot.staff import members
+from tests.channels.channel_harness import (
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    FakeBotApi,
+    signed_whatsapp,
+    telegram_turn,
+)
 from tests.conftest import FIXTURE, HERE
 from tests.servers import Servers
 
@@ -26,9 +36,9 @@ def world(tmp_path_factory) -> Iterator[tuple[Servers, FakeBotApi]]:
     url = f"sqlite:///{tmp / 'directory.db'}"
     assert loader.load(FIXTURE.read_text("utf-8"), url).ok
     with db.session(url) as session:
-        staff.add(session, str(STAFF), "Marta Gómez", ["Cúcuta"])
-        staff.add(session, str(SECOND_STAFF), "Luis Pérez")
-        staff.add(session, str(CUCUTA_STAFF), "Ana Ruiz", ["Cúcuta"])
+        members.add(session, str(STAFF), "Marta Gómez", ["Cúcuta"])
+        members.add(session, str(SECOND_STAFF), "Luis Pérez")
+        members.add(session, str(CUCUTA_STAFF), "Ana Ruiz", ["Cúcuta"])
     loop = BackgroundLoop()
     fake = loop.run(FakeBotApi().start())
     credentials = {"rest": None,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot import db, loader, staff
+from bot.directory import db, loader
+from bot.staff import members
 from tests.conftest import FIXTURE
 from tests.test_loader import run_cli
 
@@ -15,7 +16,7 @@ def test_staff_add_takes_only_a_telegram_id_and_the_directory_s_cities(tmp_path)
     unknown = run_cli("staff", "add", "4242", "--name", "Ana", "--city", "Atlantis", url=url)
     assert unknown.returncode == 2 and "Atlantis" in unknown.stderr and "Cúcuta" in unknown.stderr
     with db.session(url) as session:
-        assert staff.members(session) == []
+        assert members.members(session) == []
 
 
 def test_staff_added_again_without_cities_keeps_theirs_and_all_cities_is_said_outright(tmp_path):
@@ -25,8 +26,8 @@ def test_staff_added_again_without_cities_keeps_theirs_and_all_cities_is_said_ou
     again = run_cli("staff", "add", "4242", "--name", "Ana María", url=url)
     assert again.returncode == 0 and "cucuta" in again.stdout and "all cities" not in again.stdout
     with db.session(url) as session:
-        assert [(member.name, member.cities) for member in staff.members(session)] == [("Ana María", ["cucuta"])]
+        assert [(member.name, member.cities) for member in members.members(session)] == [("Ana María", ["cucuta"])]
     widened = run_cli("staff", "add", "4242", "--name", "Ana María", "--all-cities", url=url)
     assert widened.returncode == 0 and "all cities" in widened.stdout
     with db.session(url) as session:
-        assert [member.cities for member in staff.members(session)] == [[]]
+        assert [member.cities for member in members.members(session)] == [[]]

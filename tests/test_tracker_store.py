@@ -12,7 +12,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy import pseudonym
-from bot.tracker_store import PrivateSQLTrackerStore
+from bot.rasa_server.tracker_store import PrivateSQLTrackerStore
 from tests.conftest import HERE
 
 SENDER = "whatsapp:+573001234567"

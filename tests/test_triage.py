@@ -1,12 +1,12 @@
-"""How the safety layers combine (bot.triage), and the meaning layer on real sentence embeddings (bot.meaning)."""
+"""How the safety layers combine (bot.nlu.triage), and the meaning layer on real sentence embeddings (bot.nlu.meaning)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.meaning import Examples, Score
-from bot.safety import Assessment, assess
-from bot.triage import needs_meaning, triage
+from bot.nlu.meaning import Examples, Score
+from bot.nlu.safety import Assessment, assess
+from bot.nlu.triage import needs_meaning, triage
 
 
 def ranking(*pairs: tuple[str, float]) -> list[dict]:
@@ -94,7 +94,7 @@ def test_nearest_examples_tell_danger_by_meaning_not_words():
 
 
 def test_the_question_beside_danger_is_the_one_most_voted_for():
-    from bot.triage import questions_beside
+    from bot.nlu.triage import questions_beside
 
     # the classifier and the meaning layer both read food: the children named say who is hungry
     assert questions_beside(ranking(("service_food", 0.73), ("service_children", 0.03)),

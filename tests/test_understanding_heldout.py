@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.bench.understanding import SAMPLE, load_conversations, run_heldout, upcoming_sample
+from tools.bench.understanding import SAMPLE, load_conversations, run_heldout, upcoming_sample
 
 # Issue 16's bar: 95% of conversations right, all in the writer's language. Measured on 2026-12-05: 95.8% of
 # 1,025 (sets A to H; G and H, written after the fixes of the sets before them, 82.7% and 87.5% on their first

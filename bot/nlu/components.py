@@ -15,26 +15,36 @@ import re
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
-
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import (ENTITIES, ENTITY_ATTRIBUTE_END, ENTITY_ATTRIBUTE_START,
-                                       ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE, INTENT, INTENT_NAME_KEY,
-                                       INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT)
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import db, intent_vote, language, meaning, safety, search, staff, triage
-from bot.categories import CATEGORIES, categories_in
-from bot.day_names import WEEKDAYS
-from bot.follow_ups import detail_asked, detail_asked_last, detail_named, sentences_of
-from bot.gibberish import is_gibberish, says_something
-from bot.places import NameIndex, after_a_pronoun, on_the_way, word_before
-from bot.preamble import without_preamble
+from bot.dates.day_names import WEEKDAYS
+from bot.directory import db, search
+from bot.directory.categories import CATEGORIES, categories_in
+from bot.nlu import intent_vote, language, meaning, safety, triage
+from bot.nlu.follow_ups import detail_asked, detail_asked_last, detail_named, sentences_of
+from bot.nlu.gibberish import is_gibberish, says_something
+from bot.nlu.places import NameIndex, after_a_pronoun, on_the_way, word_before
+from bot.nlu.preamble import without_preamble
 from bot.normalise import fold
+from bot.staff import members
 
 log = logging.getLogger(__name__)
 ORIGINAL_TEXT = "original_text"
@@ -120,7 +130,7 @@ class LanguageDetector(_Stateless, EntityExtractorMixin):
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class Preamble(_Stateless, EntityExtractorMixin):
     """Takes the opening greetings and courtesies off the text the classifier sees, when a question follows
-    (`bot.preamble`): "hola buenas, ¿dónde queda el centro?" is a question about the centre. The whole
+    (`bot.nlu.preamble`): "hola buenas, ¿dónde queda el centro?" is a question about the centre. The whole
     message stays the original text, which the safety net reads."""
 
     def process(self, messages: List[Message]) -> List[Message]:
@@ -297,7 +307,7 @@ def _from_staff(metadata: Dict[str, Any]) -> bool:
         return False
     try:
         with db.session() as current:
-            return staff.find(current, user) is not None
+            return members.find(current, user) is not None
     except Exception as error:  # without the database no staff request could be carried out anyway
         log.warning("staff not checked: %s", error)
         return False
@@ -305,7 +315,7 @@ def _from_staff(metadata: Dict[str, Any]) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class NotWords(_Stateless):
-    """Reads keyboard mashing ("asdfghjkl", "jdjdjd", "????") as not understood (`bot.gibberish`), whatever
+    """Reads keyboard mashing ("asdfghjkl", "jdjdjd", "????") as not understood (`bot.nlu.gibberish`), whatever
     the classifier made of so few letters: it is not a yes, a greeting or a question. The safety net
     after it still reads every word."""
 
@@ -359,7 +369,7 @@ def _what_was_asked(intent: Optional[str]) -> tuple[Optional[str], Optional[str]
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class DirectoryWords(_Stateless, EntityExtractorMixin):
-    """Reads a question by the directory's own words (`bot.search`) when the classifier could not, and tells
+    """Reads a question by the directory's own words (`bot.directory.search`) when the classifier could not, and tells
     the city of what it found when the message names none.
 
     "¿dónde consulto el estado del PPT?" names what a service's name or description says: a message the
@@ -449,7 +459,7 @@ class SafetyNet(GraphComponent):
     category when known, and the question asked beside the danger (an intent
     name), which `action_emergency` answers after the emergency lines. At
     training time it embeds every example of the training data for the
-    meaning layer (`bot.meaning`); see `bot.triage` for how the layers combine.
+    meaning layer (`bot.nlu.meaning`); see `bot.nlu.triage` for how the layers combine.
     """
 
     FILE = "examples.npz"
@@ -497,7 +507,7 @@ class SafetyNet(GraphComponent):
 
     def _vote(self, message: Message, text: str, score: Optional[meaning.Score]) -> None:
         """When the classifier is unsure of a calm message, the question most readings find
-        (`bot.intent_vote`); the meaning layer looks now if it has not yet."""
+        (`bot.nlu.intent_vote`); the meaning layer looks now if it has not yet."""
         ranking = message.get(INTENT_RANKING_KEY) or []
         if not intent_vote.unsure(ranking) or self.examples is None or not says_something(text) \
                 or safety.asks_about_help(text):  # "Quito, any help for migrants?": all its services (below)

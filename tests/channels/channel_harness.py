@@ -25,12 +25,13 @@ from types import SimpleNamespace
 from typing import Any, Awaitable, Optional, TypeVar
 
 from aiohttp import web
-from bot.bench.stand_ins import serve_aiohttp
-from bot.privacy import channel_sender
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from sanic import Sanic
 from sanic.response import HTTPResponse, text
 from twilio.request_validator import RequestValidator
+
+from bot.privacy import channel_sender
+from tools.bench.stand_ins import serve_aiohttp
 
 HOST = "127.0.0.1"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

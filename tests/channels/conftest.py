@@ -6,8 +6,18 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from channel_harness import (PNG, TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN,
-                             BackgroundLoop, FakeBotApi, StubAgent, serve)
+from channel_harness import (
+    PNG,
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    FakeBotApi,
+    StubAgent,
+    serve,
+)
 
 from channels.telegram import TelegramInput
 from channels.whatsapp import WhatsAppInput

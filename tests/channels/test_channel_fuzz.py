@@ -8,8 +8,20 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest
-from channel_harness import (PNG, SECRET_HEADER, TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER,
-                             TWILIO_TOKEN, BackgroundLoop, FakeBotApi, StubAgent, http, serve)
+from channel_harness import (
+    PNG,
+    SECRET_HEADER,
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    FakeBotApi,
+    StubAgent,
+    http,
+    serve,
+)
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from twilio.request_validator import RequestValidator

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import xml.etree.ElementTree as ElementTree
 import time
+import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 import pytest

@@ -14,9 +14,23 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from channel_harness import (SECRET_HEADER, TELEGRAM_SECRET, TELEGRAM_TOKEN, TWILIO_ACCOUNT, TWILIO_NUMBER,
-                             TWILIO_TOKEN, BackgroundLoop, FakeBotApi, Response, StubAgent, closed_port, http, serve,
-                             telegram_update, twilio_form)
+from channel_harness import (
+    SECRET_HEADER,
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    FakeBotApi,
+    Response,
+    StubAgent,
+    closed_port,
+    http,
+    serve,
+    telegram_update,
+    twilio_form,
+)
 from twilio.request_validator import RequestValidator
 
 from channels.telegram import TelegramInput

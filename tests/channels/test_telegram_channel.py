@@ -8,13 +8,29 @@ import time
 from typing import Optional, Union
 
 import pytest
-from channel_harness import (LONG_PAYLOAD, SECRET_HEADER, TELEGRAM_SECRET, TELEGRAM_TOKEN, TOO_MANY_REQUESTS,
-                             BackgroundLoop, FakeBotApi, Response, StubAgent, callback_update, closed_port, http,
-                             long_text, serve, settle, telegram_update, SLOW_S)
+from channel_harness import (
+    LONG_PAYLOAD,
+    SECRET_HEADER,
+    SLOW_S,
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    TOO_MANY_REQUESTS,
+    BackgroundLoop,
+    FakeBotApi,
+    Response,
+    StubAgent,
+    callback_update,
+    closed_port,
+    http,
+    long_text,
+    serve,
+    settle,
+    telegram_update,
+)
 
 from bot.privacy import channel_sender, staff_user, vouched_user
-from channels.setup_webhook import ALLOWED_UPDATES, set_webhook
 from channels.guard import RATE_LIMIT
+from channels.setup_webhook import ALLOWED_UPDATES, set_webhook
 from channels.splitting import utf16_length
 from channels.telegram import TelegramInput
 

@@ -7,8 +7,18 @@ import xml.etree.ElementTree as ElementTree
 from typing import Optional
 
 import pytest
-from channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, BackgroundLoop, Response, StubAgent, http,
-                             long_text, serve, twilio_form)
+from channel_harness import (
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    Response,
+    StubAgent,
+    http,
+    long_text,
+    serve,
+    twilio_form,
+)
 from twilio.request_validator import RequestValidator
 
 from channels.guard import RATE_LIMIT

@@ -1,4 +1,4 @@
-"""Waiting for what a fault test expects (the stand-ins themselves are `bot.bench.stand_ins`)."""
+"""Waiting for what a fault test expects (the stand-ins themselves are `tools.bench.stand_ins`)."""
 
 from __future__ import annotations
 

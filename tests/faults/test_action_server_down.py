@@ -6,10 +6,10 @@ from typing import Iterator
 
 import pytest
 
-from bot.processes import stop_group
 from tests.channels.channel_harness import TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, signed_whatsapp
 from tests.conftest import serve_fixture
 from tests.servers import Servers
+from tools.processes import stop_group
 
 
 @pytest.fixture(scope="module")

@@ -13,13 +13,21 @@ from typing import Iterator
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot import loader
-from bot.processes import post
+from bot.directory import loader
 from channels.whatsapp import WhatsAppInput
-from tests.channels.channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, BackgroundLoop, StubAgent,
-                                            serve, silent_port, twilio_form)
+from tests.channels.channel_harness import (
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    StubAgent,
+    serve,
+    silent_port,
+    twilio_form,
+)
 from tests.conftest import FIXTURE
 from tests.servers import Servers
+from tools.processes import post
 
 PROMPT_S = 1.5  # far below Twilio's 15 s: a hung Redis must not cost a user a noticeable wait
 
@@ -64,7 +72,7 @@ def servers_with_a_hung_lock_store(tmp_path: Path) -> Iterator[Servers]:
     sock, port = silent_port()
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     assert loader.load(FIXTURE.read_text("utf-8"), url).ok
-    lock_store = {"type": "bot.lock_store.ResilientRedisLockStore", "url": "127.0.0.1", "port": port, "db": 1}
+    lock_store = {"type": "bot.rasa_server.lock_store.ResilientRedisLockStore", "url": "127.0.0.1", "port": port, "db": 1}
     running = Servers(tmp_path, url, endpoints={"lock_store": lock_store}).start()
     yield running
     running.stop()

@@ -12,11 +12,11 @@ from typing import Iterator
 
 import pytest
 
-from bot import loader
+from bot.directory import loader
 from tests.channels.channel_harness import BackgroundLoop
 from tests.conftest import FIXTURE
-from bot.bench.stand_ins import SlowProxy
 from tests.servers import Servers
+from tools.bench.stand_ins import SlowProxy
 
 SENDER = "restart-survivor"
 

@@ -19,14 +19,21 @@ from typing import Iterator
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot import loader
-from bot.processes import post
-from tests.channels.channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, BackgroundLoop, FakeBotApi,
-                                            telegram_update, twilio_form)
+from bot.directory import loader
+from tests.channels.channel_harness import (
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    FakeBotApi,
+    telegram_update,
+    twilio_form,
+)
 from tests.conftest import FIXTURE
-from bot.bench.stand_ins import FakeTwilioApi, SlowProxy
 from tests.faults.fakes import wait_for
 from tests.servers import Servers
+from tools.bench.stand_ins import FakeTwilioApi, SlowProxy
+from tools.processes import post
 
 DEADLINE_S = 3.0
 TELEGRAM_TOKEN, TELEGRAM_SECRET = "777:SLOW", "slow-secret"

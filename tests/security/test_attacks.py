@@ -1,6 +1,6 @@
 """Attacks on the assistant as `make run` starts it (`python -m bot run`), each of which must fail.
 
-One Rasa server and one action server are started by `bot.launch`, with every channel on
+One Rasa server and one action server are started by `bot.cli.launch`, with every channel on
 (Telegram against a fake Bot API, WhatsApp signed with twilio's RequestValidator, the
 token-protected REST channel), conversations in a SQLite tracker store, locks, dedup,
 buttons and rate limits in the machine's Redis. A staff member talks on Telegram and a
@@ -29,12 +29,22 @@ import yaml
 from sqlalchemy import create_engine, text
 from twilio.request_validator import RequestValidator
 
-from bot import loader
-from bot.privacy import channel_sender, pseudonym, staff_user, vouch, vouched_user, PROOF_TTL_S
-from bot.processes import HOST, PROJECT_ROOT, free_port, newest_model, post, stop_group, wait_until_ready
-from tests.channels.channel_harness import (TWILIO_ACCOUNT, TWILIO_NUMBER, TWILIO_TOKEN, BackgroundLoop,
-                                            FakeBotApi, StubAgent, serve, telegram_turn, twilio_form)
+from bot.cli.waiting import wait_until_ready
+from bot.directory import loader
+from bot.privacy import PROOF_TTL_S, channel_sender, pseudonym, staff_user, vouch, vouched_user
+from tests.channels.channel_harness import (
+    TWILIO_ACCOUNT,
+    TWILIO_NUMBER,
+    TWILIO_TOKEN,
+    BackgroundLoop,
+    FakeBotApi,
+    StubAgent,
+    serve,
+    telegram_turn,
+    twilio_form,
+)
 from tests.conftest import FIXTURE, POSTGRES_URL, postgres_available, redis_available, require
+from tools.processes import HOST, PROJECT_ROOT, free_port, newest_model, post, stop_group
 
 PY = sys.executable
 TELEGRAM_TOKEN, TELEGRAM_SECRET = "424242:SECURITY", "telegram-secret-" + secrets.token_hex(8)
@@ -108,7 +118,7 @@ def world(tmp_path_factory) -> Iterator[World]:
     port, actions_port = free_port(), free_port()
     endpoints = {
         "action_endpoint": {"url": f"http://{HOST}:{actions_port}/webhook", "enable_selective_domain": True},
-        "tracker_store": {"type": "bot.tracker_store.PrivateSQLTrackerStore", "dialect": "sqlite",
+        "tracker_store": {"type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore", "dialect": "sqlite",
                           "db": str(tmp / "tracker.db")},
         "lock_store": {"type": "redis", "url": HOST, "port": 6379, "db": REDIS_DB, "key_prefix": "attacks"},
     }
@@ -347,7 +357,7 @@ def test_purge_works_on_the_postgresql_of_the_deploy_guide(tmp_path):
                                     "VALUES (:s, 'user', :t)"), {"s": sender, "t": now - age * 86400})
     endpoints = tmp_path / "endpoints.production.yml"
     endpoints.write_text(yaml.safe_dump({"tracker_store": {
-        "type": "bot.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql", "url": "127.0.0.1",
+        "type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql", "url": "127.0.0.1",
         "port": 5432, "db": "test", "username": "postgres", "password": "${DB_PASSWORD}",
         "query": {"options": f"-csearch_path={schema}"}}}))
     try:
