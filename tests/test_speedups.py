@@ -8,7 +8,10 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-import bot.nlu  # noqa: F401  (installs the speed-up, as loading the model does)
+from bot.rasa_server import speedups
+from bot.rasa_server.speedups import eager_load, graph_runner
+
+speedups.install()  # as the Rasa server does when it loads the model
 
 GOOD = [{"events": [{"event": "slot", "name": "city", "value": "Quito"}], "responses": [{"text": "hola"}]},
         {"events": [{"event": "slot", "name": "page", "value": 1, "timestamp": None},
@@ -202,7 +205,6 @@ def test_the_graph_gives_what_dask_gives(processor):
     from rasa.shared.core.events import ActionExecuted, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    from bot.rasa_server import speedups
 
     async def work():
         found = []
@@ -220,18 +222,17 @@ def test_the_graph_gives_what_dask_gives(processor):
                               prediction.is_end_to_end_prediction, prediction.hide_rule_turn))
         return found
 
-    ours = _with_runner(speedups._run_graph, work)
-    assert ours == _with_runner(speedups._DASK_RUN, work)
+    ours = _with_runner(graph_runner._run_graph, work)
+    assert ours == _with_runner(graph_runner._DASK_RUN, work)
     assert {parse["intent"]["name"] for parse in ours if isinstance(parse, dict)} >= {"greet", "find_centre"}
 
 
 def test_a_graph_run_missing_its_input_fails_as_with_dask(processor):
     from rasa.engine.exceptions import GraphRunError
 
-    from bot.rasa_server import speedups
 
     runner, target = processor.graph_runner, processor.model_metadata.nlu_target
-    for run in (speedups._run_graph, speedups._DASK_RUN):
+    for run in (graph_runner._run_graph, graph_runner._DASK_RUN):
         with pytest.raises(GraphRunError):
             run(runner, inputs={}, targets=[target])
 
@@ -243,18 +244,17 @@ def test_the_classifier_loaded_with_one_eager_step_predicts_what_rasas_own_load_
     from rasa.core.channels.channel import UserMessage
     from rasa.utils.tensorflow.models import RasaModel
 
-    from bot.rasa_server import speedups
     from tools.processes import newest_model
 
     async def parse(each):
         return [await each.parse_message(UserMessage(text, sender_id="s")) for text in MESSAGES]
 
-    assert RasaModel.load.__func__ is speedups._load_model  # installed when the model's components load
-    RasaModel.load = classmethod(speedups._RASA_LOAD)
+    assert RasaModel.load.__func__ is eager_load._load_model  # installed when the model's components load
+    RasaModel.load = classmethod(eager_load._RASA_LOAD)
     try:
         rasas = Agent.load(str(newest_model())).processor
     finally:
-        RasaModel.load = classmethod(speedups._load_model)
+        RasaModel.load = classmethod(eager_load._load_model)
     ours = asyncio.run(parse(processor))
     assert ours == asyncio.run(parse(rasas))
     assert {parsed["intent"]["name"] for parsed in ours} >= {"greet", "find_centre", "emergency"}
@@ -264,10 +264,18 @@ _INSTALLED = """
 import logging, sys
 logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
 {setup}
-import bot.nlu
 from rasa.core.policies.rule_policy import RulePolicy
-from bot.rasa_server import speedups
-print("installed" if RulePolicy._get_possible_keys is speedups._get_possible_keys else "rasa's own")
+from rasa.engine.runner.dask import DaskGraphRunner
+from bot.nlu.components import LanguageDetector
+from bot.rasa_server.speedups import graph_runner, rule_index
+def state():
+    ours = (RulePolicy._get_possible_keys is rule_index._get_possible_keys, DaskGraphRunner.run is graph_runner._run_graph)
+    return "installed" if all(ours) else "rasa's own" if not any(ours) else "some"
+print("imported:", state())
+LanguageDetector.create({{}}, None, None, None)
+print("trained:", state())
+LanguageDetector.load({{}}, None, None, None)
+print("loaded:", state())
 """
 
 
@@ -284,10 +292,16 @@ def _in_a_new_process(setup: str, **env: str) -> str:
     return done.stdout
 
 
+def test_the_speed_ups_install_when_the_model_loads_to_predict_not_in_training_nor_on_import():
+    """`rasa train` imports the components and creates them; only a Rasa server loading the model installs."""
+    said = _in_a_new_process("")
+    assert "imported: rasa's own" in said and "trained: rasa's own" in said
+    assert "loaded: installed" in said and "Rasa speed-ups installed: action_check, kept_connections" in said
+
+
 def test_the_speed_ups_install_on_the_rasa_they_were_written_for_unless_switched_off():
-    assert _in_a_new_process("").strip().endswith("installed")
     switched = _in_a_new_process("", BOT_SPEEDUPS="off")
-    assert "not installed: BOT_SPEEDUPS=off" in switched and switched.strip().endswith("rasa's own")
+    assert "not installed: BOT_SPEEDUPS=off" in switched and "loaded: rasa's own" in switched
     # another Rasa (its version as that release would say it): Rasa's own private methods, said in the log
     other = _in_a_new_process("import rasa; rasa.__version__ = '3.6.22'")
-    assert "written for Rasa 3.6.21, this is Rasa 3.6.22" in other and other.strip().endswith("rasa's own")
+    assert "written for Rasa 3.6.21, this is Rasa 3.6.22" in other and "loaded: rasa's own" in other

@@ -44,6 +44,7 @@ from bot.nlu.gibberish import is_gibberish, says_something
 from bot.nlu.places import NameIndex, after_a_pronoun, on_the_way, word_before
 from bot.nlu.preamble import without_preamble
 from bot.normalise import fold
+from bot.rasa_server import speedups
 from bot.staff import members
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,17 @@ class _Stateless(GraphComponent):
         component = cls(config)
         component.warm_up()
         return component
+
+    @classmethod
+    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> GraphComponent:
+        """The component of a model loaded to predict (Rasa calls `load` only then; training calls `create`).
+
+        This is where the Rasa server running the model installs the speed-ups (bot.rasa_server.speedups):
+        LanguageDetector, first in the pipeline, loads before the intent classifier whose loading one of
+        them speeds up."""
+        speedups.install()
+        return cls.create(config, model_storage, resource, execution_context)
 
     def warm_up(self) -> None:
         """Load what the first message would otherwise wait for."""
