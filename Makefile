@@ -8,7 +8,7 @@ ACTIONS_PORT ?= 5055
 export RASA_TELEMETRY_ENABLED ?= false
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 
-.PHONY: install test shell run train model bench validate story-test clean
+.PHONY: install test lint shell run train model bench validate story-test clean
 
 install: $(STAMP)
 
@@ -56,6 +56,12 @@ test: install model
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory validate story-test
 
+# Style, types and the import rules of docs/architecture.md (settings in pyproject.toml).
+lint: install
+	$(VENV)/bin/ruff check bot actions channels tools tests
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
 validate: install
 	$(RASA) data validate --fail-on-warnings
 
@@ -67,7 +73,7 @@ shell: install model
 	@SANIC_HOST=127.0.0.1 $(RASA) run actions --port $(ACTIONS_PORT) > var/actions.log 2>&1 & echo $$! > var/actions.pid; \
 	trap 'kill $$(cat var/actions.pid) 2>/dev/null' EXIT; \
 	$(PY) -m bot wait-for http://127.0.0.1:$(ACTIONS_PORT)/health; \
-	$(RASA) shell --interface 127.0.0.1 --endpoints endpoints.yml
+	$(PY) -m bot.cli.quiet_rasa shell --quiet --interface 127.0.0.1 --endpoints endpoints.yml
 
 # Production: the channels whose secrets are set, the API behind a token, the action server on loopback
 # (bot/cli/launch.py, docs/security.md).

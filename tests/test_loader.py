@@ -18,7 +18,8 @@ ROOT = HERE.parent
 
 def counts(url: str) -> dict[str, int]:
     with db.session(url) as session:
-        return {model.__tablename__.removeprefix("directory_"): session.execute(select(func.count()).select_from(model)).scalar()
+        return {model.__tablename__.removeprefix("directory_"):
+                session.execute(select(func.count()).select_from(model)).scalar()
                 for model in (Centre, Service, Event)}
 
 
@@ -62,7 +63,8 @@ BAD_FILES = {
     "new country without emergency lines": ({"countries": [{"name": "Chile", "timezone": "America/Santiago"}]},
                                             "countries[0] Chile", "emergency"),
     "new country with only a crisis line": ({"countries": [{"name": "Chile", "timezone": "America/Santiago",
-                                                            "emergency": [{"name": "x", "phone": "1", "kind": "crisis"}]}]},
+                                                            "emergency": [{"name": "x", "phone": "1",
+                                                                           "kind": "crisis"}]}]},
                                             "countries[0] Chile", "emergency"),
     "unknown kind of line": ({"countries": [{"name": "Chile", "timezone": "America/Santiago",
                                              "emergency": [{"name": "x", "phone": "1", "kind": "hotline"}]}]},

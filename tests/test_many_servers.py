@@ -61,7 +61,8 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
         "action_endpoint": {"url": f"http://{HOST}:{actions_port}/webhook", "enable_selective_domain": True},
         "tracker_store": {"type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore", "dialect": "postgresql",
                           "url": HOST, "port": 5432, "username": "postgres", "db": name},
-        "lock_store": {"type": "bot.rasa_server.lock_store.ResilientRedisLockStore", "url": HOST, "port": 6379, "db": 1, "key_prefix": name.replace("_", "")},
+        "lock_store": {"type": "bot.rasa_server.lock_store.ResilientRedisLockStore", "url": HOST, "port": 6379, "db": 1,
+                       "key_prefix": name.replace("_", "")},
     }
     (tmp / "endpoints.yml").write_text(yaml.safe_dump(endpoints))
     (tmp / "credentials.yml").write_text(yaml.safe_dump({"rest": None}))
@@ -109,7 +110,7 @@ def converse(servers: list[str], sender: str) -> list[list[dict]]:
 def test_concurrent_conversations_across_two_servers(cluster):
     senders = [f"whatsapp:+57300{index:07d}" for index in range(CONVERSATIONS)]
     with ThreadPoolExecutor(max_workers=CONVERSATIONS) as pool:
-        results = dict(zip(senders, pool.map(lambda sender: converse(cluster.urls, sender), senders)))
+        results = dict(zip(senders, pool.map(lambda sender: converse(cluster.urls, sender), senders), strict=True))
     for sender, replies in results.items():
         assert all(reply and any(message.get("text") for message in reply) for reply in replies), sender
         assert "N45-12" in "\n".join(message.get("text", "") for message in replies[2])   # the form got Quito
@@ -136,7 +137,7 @@ def test_killing_one_server_mid_conversations_loses_no_message(cluster):
         running = [pool.submit(converse_with_failover, cluster.urls, sender) for sender in senders]
         time.sleep(2.0)
         os.killpg(cluster.rasa[0].pid, signal.SIGKILL)
-        results = dict(zip(senders, (future.result() for future in running)))
+        results = dict(zip(senders, (future.result() for future in running), strict=True))
     for sender, replies in results.items():
         assert all(replies), (sender, replies)
         assert "N45-12" in "\n".join(message.get("text", "") for message in replies[2])   # the form got Quito

@@ -13,7 +13,7 @@ def test_every_example_is_in_exactly_one_fold_and_each_intent_is_spread_over_the
 
     assert len(dealt) == FOLDS
     assert Counter(example for part in dealt for example in part) == Counter(examples)
-    for key, total in Counter((example.intent, example.language) for example in examples).items():
+    for key, _total in Counter((example.intent, example.language) for example in examples).items():
         per_fold = [sum((example.intent, example.language) == key for example in part) for part in dealt]
         assert max(per_fold) - min(per_fold) <= 1, (key, per_fold)
     assert {example.language for example in examples} >= {"es", "en"}

@@ -82,8 +82,9 @@ def test_purge_deletes_old_messages_by_their_own_time(tmp_path):
 
 def test_purge_from_the_command_line(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(yaml.safe_dump({"tracker_store": {"type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore",
-                                                           "dialect": "sqlite", "db": str(tmp_path / "t.db")}}))
+    endpoints.write_text(yaml.safe_dump({"tracker_store": {
+        "type": "bot.rasa_server.tracker_store.PrivateSQLTrackerStore",
+        "dialect": "sqlite", "db": str(tmp_path / "t.db")}}))
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     with db.session(url) as session:
         questions.record(session, "someone", "legal", "Quito", "es", "whatsapp")

@@ -13,7 +13,8 @@ DANGER = [
     "necesito una ambulancia", "le dio un ataque al corazon", "I need an ambulance right now",
     "he is hitting me", "i want to kill myself", "i don't want to live anymore", "i was raped",
     "my son was kidnapped", "i am being threatened", "someone broke into my house", "she is not breathing",
-    "my husband beats me", "I'm in danger", "I feel unsafe at home", "we are not safe here", "AUXILIO!!!", "me quieren violar",
+    "my husband beats me", "I'm in danger", "I feel unsafe at home", "we are not safe here", "AUXILIO!!!",
+    "me quieren violar",
 ]
 SAFE = [
     "donde hay un hospital", "me siento triste", "necesito un abogado", "apoyo para violencia de genero",
@@ -74,7 +75,8 @@ def test_words_near_a_cry_and_kilometres_are_not(text):
 
 @pytest.mark.parametrize("text", ["vivo en riohacha con mi familia, q ayuda hay pa nosotros?",
                                   "How much does that help cost?", "where can I get help with my papers",
-                                  "necesito ayuda con el arriendo", "i live in tumbes now w my mom, where can we go for help?"])
+                                  "necesito ayuda con el arriendo",
+                                  "i live in tumbes now w my mom, where can we go for help?"])
 def test_help_asked_about_is_no_word_of_danger(text):
     assert assess(text).level is None
     assert asks_about_help(text) or "arriendo" in text

@@ -120,7 +120,8 @@ def test_a_past_event_is_not_found(database_url):
         vaccination = current.scalars(select(Event).where(Event.id == "bog-vaccination-2026-12")).one()
         later = vaccination.ends or vaccination.starts
     with db.session(database_url) as current:
-        hits = search.find(current, "jornada de vacunación", "bogota", ["bogota"], now=later.replace(year=later.year + 1))
+        hits = search.find(current, "jornada de vacunación", "bogota", ["bogota"],
+                           now=later.replace(year=later.year + 1))
     assert [hit.record.id for hit in hits] == []
 
 

@@ -269,7 +269,8 @@ from rasa.engine.runner.dask import DaskGraphRunner
 from bot.nlu.components import LanguageDetector
 from bot.rasa_server.speedups import graph_runner, rule_index
 def state():
-    ours = (RulePolicy._get_possible_keys is rule_index._get_possible_keys, DaskGraphRunner.run is graph_runner._run_graph)
+    ours = (RulePolicy._get_possible_keys is rule_index._get_possible_keys,
+            DaskGraphRunner.run is graph_runner._run_graph)
     return "installed" if all(ours) else "rasa's own" if not any(ours) else "some"
 print("imported:", state())
 LanguageDetector.create({{}}, None, None, None)

@@ -1,4 +1,5 @@
-"""How the safety layers combine (bot.nlu.triage), and the meaning layer on real sentence embeddings (bot.nlu.meaning)."""
+"""How the safety layers combine (bot.nlu.triage), and the meaning layer on real sentence embeddings
+(bot.nlu.meaning)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ def test_the_sample_events_are_moved_by_whole_weeks_until_they_are_all_to_come()
     for now, weeks in ((first.replace(hour=0), 0), (first, 1), (datetime(first.year + 1, 1, 1), None)):
         moved = yaml.safe_load(upcoming_sample(now))["events"]
         starts = [datetime.fromisoformat(str(event["starts"])) for event in moved]
-        shifts = {start - datetime.fromisoformat(str(event["starts"])) for start, event in zip(starts, written)}
+        shifts = {start - datetime.fromisoformat(str(event["starts"]))
+                  for start, event in zip(starts, written, strict=True)}
         assert len(shifts) == 1 and min(starts) > now
         shift = shifts.pop()
         assert shift.days % 7 == 0 and shift.seconds == 0 and (weeks is None or shift.days == 7 * weeks)

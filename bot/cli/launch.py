@@ -50,7 +50,8 @@ def channels(template: Mapping, env: Mapping[str, str]) -> Channels:
             result.partial[channel] = ["never in production: use channels.rest.RestInput with BOT_REST_TOKEN"]
             continue
         options = options or {}
-        names = [name for key, value in options.items() if key not in OPTIONAL for name in _VARIABLE.findall(str(value))]
+        names = [name for key, value in options.items() if key not in OPTIONAL
+                 for name in _VARIABLE.findall(str(value))]
         missing = [name for name in names if not env.get(name)]
         if not missing:
             filled = {key: _VARIABLE.sub(lambda m: env.get(m[1], ""), str(value)) for key, value in options.items()}

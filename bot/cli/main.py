@@ -274,7 +274,8 @@ def parser() -> argparse.ArgumentParser:
     wait.add_argument("--timeout", type=float, default=120)
     wait.set_defaults(run=wait_for)
 
-    creds = commands.add_parser("credentials", help="write var/credentials.yml from credentials.yml and the environment")
+    creds = commands.add_parser("credentials",
+                                help="write var/credentials.yml from credentials.yml and the environment")
     creds.add_argument("--source", default=str(settings.PROJECT_ROOT / "credentials.yml"))
     creds.set_defaults(run=credentials)
 

@@ -8,10 +8,22 @@ gives the file back.
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import declarative_base, relationship
+from typing import TYPE_CHECKING, Any, ClassVar
 
-Base = declarative_base()
+from sqlalchemy import JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy.orm import as_declarative, relationship
+
+
+@as_declarative()
+class Base:
+    """What every table of the directory database is mapped from."""
+
+    metadata: ClassVar[MetaData]
+    __table__: ClassVar[Table]
+
+    if TYPE_CHECKING:
+        def __init__(self, **values: Any) -> None:
+            """Declarative's constructor: values by column name."""
 
 
 class Country(Base):

@@ -140,7 +140,8 @@ def _upcoming(ending: bool) -> Select:
 
 
 _UPCOMING = {ending: _upcoming(ending) for ending in (False, True)}
-_COUNTRY_OF = select(Country).join(Centre, Centre.country_key == Country.key).where(Centre.city_key == _CITY_KEY).limit(1)
+_COUNTRY_OF = (select(Country).join(Centre, Centre.country_key == Country.key)
+               .where(Centre.city_key == _CITY_KEY).limit(1))
 
 
 def upcoming_events(session: Session, city: str, start: datetime, end: Optional[datetime]) -> list[Event]:

@@ -274,7 +274,7 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
     asked = [hit for hit in matches if category in (None, hit.record.category) and kind in (None, hit.kind)]
     most_other = max((hit.words for hit in matches if hit not in asked), default=0)
     hits = [hit for hit in asked if hit.words >= most_other]
-    missing = bool(category) and not has_category(current, city_key, category)
+    missing = category is not None and not has_category(current, city_key, category)
     if missing and category_named:
         # "hay albergue en cucuta? llegamos con los niños": only what says the very word that names the kind
         # stands in for it ("visa" in Quito's legal advice), not what the rest of the words find...
@@ -294,7 +294,7 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
         if category_named and category and not missing:
             # ...unless the kind was named, and is there, and the record's name does not say such a word
             hits = [hit for hit in hits if hit in asked or hit in named]
-    if not hits and missing:
+    if not hits and missing and category:
         # ...else a place whose name says that kind ("rancho pa dormir en tumbes": the soup kitchen's overnight
         # stay); else what the words found above name; else its absence is the answer.
         hits = _saying_kind(current, category, city_key, now) or matches
@@ -305,8 +305,8 @@ def find(current: Session, message: str, city_key: Optional[str] = None, leave_o
 
 
 def _saying_kind(current: Session, category: str, city_key: Optional[str], now: Optional[datetime]) -> list[Hit]:
-    """The services and events of `city_key` whose names say a word for `category` (`bot.directory.categories`: its single
-    words of four letters or more, which are not the beginnings of other words as "bed" is of "before"): a
+    """The services and events of `city_key` whose names say a word for `category` (`bot.directory.categories`: its
+    single words of four letters or more, which are not the beginnings of other words as "bed" is of "before"): a
     place that only mentions the kind in passing ("referral to a shelter if needed") is not one of it."""
     words_ = [word for keyword in CATEGORIES[category] if " " not in keyword
               for word in terms(keyword.rstrip("*"), []) if re.fullmatch(r"\w{4,}", word)]
@@ -359,7 +359,8 @@ def _live(current: Session, rows: list[_Match], now: datetime) -> list[Hit]:
         record = services.get(row.record_id) if row.kind == "service" else events.get(row.record_id)
         if record is None:
             continue
-        if isinstance(record, Event) and (record.cancelled or (record.ends or record.starts) < now - timedelta(hours=12)):
+        if isinstance(record, Event) and (record.cancelled
+                                          or (record.ends or record.starts) < now - timedelta(hours=12)):
             continue
         hits.append(Hit(record, row.words, row.score))
     return hits

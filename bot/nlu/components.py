@@ -422,7 +422,8 @@ class DirectoryWords(_Stateless, EntityExtractorMixin):
                 _read_category(message)
         return messages
 
-    def _read(self, message: Message, asked: Optional[str], safety_question: bool, not_understood: bool = False) -> None:
+    def _read(self, message: Message, asked: Optional[str], safety_question: bool,
+              not_understood: bool = False) -> None:
         """Search the message, for the question `asked` (an intent, which restricts the search to its kind of
         service); set the question found (a new intent when `not_understood`, the safety net's kept question
         when `safety_question`), and the city of what was found when the message names none."""

@@ -120,7 +120,7 @@ class Examples:
         danger = float(weights @ self.emergency[nearest])
         harm = float(weights @ (self.emergency[nearest] & self.self_harm[nearest]))
         intents: dict[str, float] = {}
-        for index, weight in zip(nearest, weights):
+        for index, weight in zip(nearest, weights, strict=True):
             if not self.emergency[index] and self.intents[index] != CALM:
                 intents[self.intents[index]] = intents.get(self.intents[index], 0.0) + float(weight)
         return danger, harm / danger if danger else 0.0, intents

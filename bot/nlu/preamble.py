@@ -29,7 +29,8 @@ _OPENERS = [
     r"good (?:morning|afternoon|evening|day)", r"greetings", r"blessings", r"god bless(?: you)?",
     r"(?:i )?hope (?:you are|you're|youre) (?:well|ok|okay|fine)", r"sorry to (?:bother|disturb|trouble)(?: you)?",
     r"excuse me", r"pardon me", r"dear (?:sir|madam|team|all|friends?)", r"(?:a|one|quick) question",
-    r"thank you(?: (?:very|so) (?:much|kindly)| kindly)?", r"thanks(?: a lot| so much)?", r"ok(?:ay)? thanks", r"many thanks",
+    r"thank you(?: (?:very|so) (?:much|kindly)| kindly)?", r"thanks(?: a lot| so much)?", r"ok(?:ay)? thanks",
+    r"many thanks",
 ]
 # Longest first, so that "disculpe la molestia" is taken whole, not "disculpe" alone.
 _OPENING = re.compile(rf"^(?:{'|'.join(sorted(_OPENERS, key=len, reverse=True))})\b[\s,.;:!¡?¿…\-–—🙏👋😊🙂]*")

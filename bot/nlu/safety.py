@@ -164,7 +164,8 @@ _DANGER = {
     ],
     "fire_accident": [
         r"\b(?:incendio|incendiando|se (?:esta )?quema(?:ndo)? (?:la|el|mi|nuestra|todo)|fuego|humo|llamas|"
-        r"explosion|exploto (?:el|la|un|una) (?:\w+ )?(?:cilindro|bombona|tanque|gas|transformador|bomba)|fuga de gas|olor a gas|huele a gas|escape de gas|derrumb\w*|se cayo (?:el|la) "
+        r"explosion|exploto (?:el|la|un|una) (?:\w+ )?(?:cilindro|bombona|tanque|gas|transformador|bomba)|"
+        r"fuga de gas|olor a gas|huele a gas|escape de gas|derrumb\w*|se cayo (?:el|la) "
         r"(?:techo|casa|pared|edificio))\b",
         rf"\b(?:accidente|atropell\w*|choc\w*|choque)\b.{{0,60}}\b(?:herid\w*|sangr\w*|no se mueve|ambulancia|"
         rf"grave|inconsciente|ahora|acaba|tirad[oa]|muert\w*|{_PEOPLE_ES})\b|\batropell\w*\b",
@@ -172,7 +173,8 @@ _DANGER = {
         r"\bse cayo (?:de|del|desde)\b|\bcayo (?:de|del|desde) (?:un|una|el|la) (?:techo|piso|segundo|tercer|"
         r"altura|andamio|escalera|edificio|puente|balcon)",
         r"\b(?:fire|smoke|flames|burning|on fire|gas leak|smell\w* (?:of )?gas|explosion|explod\w*|collaps\w*)\b",
-        r"\b(?:accident|crash(?<!to crash)(?<!can crash)(?<!could crash)(?! (?:at|with|here|there|tonight|for the night)\b)"
+        r"\b(?:accident|crash(?<!to crash)(?<!can crash)(?<!could crash)"
+        r"(?! (?:at|with|here|there|tonight|for the night)\b)"
         r"(?! on (?:a|the|your|my|his|her|their|someone'?s) (?:couch|sofa|floor|bed|mattress))|"
         r"crashed|run over|hit by a (?:car|bus|truck|motorbike|motorcycle|taxi))\b|"
         r"\b(?:drowning|drowned|electrocut\w*|fell (?:from|off|down))\b",
@@ -181,7 +183,8 @@ _DANGER = {
         # a diabetic out of insulin; dizziness with confusion
         r"\bse (?:me |le )?(?:acab\w*|termin\w*) (?:la )?insulina\b|\bsin insulina\b|\b(?:ran|run|running) out of "
         r"insulin\b|\bno (?:more )?insulin\b|\bmaread[oa] y (?:muy )?confundid[oa]\b|\bdizzy and (?:very )?confused\b",
-        r"\bambulancia\b|\bno (?:\w+ )?(?:respira|respiro|respiraba|(?:puedo|podemos|puede|pueden) respirar)\b|\ble cuesta respirar\b|"
+        r"\bambulancia\b|\bno (?:\w+ )?(?:respira|respiro|respiraba|(?:puedo|podemos|puede|pueden) respirar)\b|"
+        r"\ble cuesta respirar\b|"
         r"\bse (?:esta )?ahoga\w*\b|\binconsciente\b|\bno (?:reacciona|despierta|responde|se despierta|se mueve)\b|"
         r"\bse desmay\w*|\bdesmayad[oa]\b|\bconvulsi\w*|\bataque (?:epileptico|de asma|al corazon|cardiaco)\b|"
         r"\binfarto\b|\bderrame\b|\b(?:dolor|duele|presion|apret\w*)\b.{0,25}\bpecho\b|\bpecho\b.{0,40}\bbrazo\b|"
@@ -229,7 +232,8 @@ _DANGER = {
         r"(?:live|be alive|be here|exist|wake up|go on)\b|\bbetter off dead\b|\bno reason to live\b|"
         r"\bnobody (?:would|will) miss me\b|\bnot worth living\b|\bjump off\b|\bhang myself\b",
         # wanting it all to end; not eating on purpose; not knowing whether one will be here tomorrow
-        r"\bquiero que (?:todo se acab\w*|se acab\w* (?:todo|esto|ya|mi vida))\b|\bque se acabe todo\b|\bacabar con esto\b|\bsin comer a "
+        r"\bquiero que (?:todo se acab\w*|se acab\w* (?:todo|esto|ya|mi vida))\b|\bque se acabe todo\b|"
+        r"\bacabar con esto\b|\bsin comer a "
         r"proposito\b|\bno se si (?:voy a|vaya a) (?:estar|seguir)(?: viv[oa]| aqui)? (?:para|pa) manana\b|"
         r"\bdesaparecer para siempre\b|\b(?:want|wish|need) (?:it all|everything|this|all of this) to (?:end|stop)\b|"
         r"\b(?:starving myself|not eating) on purpose\b|\bdisappear forever\b",
@@ -271,7 +275,8 @@ _RISK = [
 # A topic or the past rather than now: danger words in such a message are only a risk.
 _TOPIC = re.compile(
     r"\b(?:taller\w*|curso\w*|charla\w*|capacitaci\w*|simulacro\w*|prevenci\w*|prevenir|informaci\w*|"
-    r"sobre (?:la|el|los|las)? ?(?:violencia|trata|suicidio|prevenci\w*)|(?<!desde )hace (?:\w+ )?(?:anos?|meses|semanas)|"
+    r"sobre (?:la|el|los|las)? ?(?:violencia|trata|suicidio|prevenci\w*)|"
+    r"(?<!desde )hace (?:\w+ )?(?:anos?|meses|semanas)|"
     r"el ano pasado|el mes pasado|pelicula|serie|novela|historia|noticia\w*|cancion|sobreviviente\w*|grupo de apoyo|"
     r"(?:en|in|since|desde|del|de) (?:19|20)\d\d|"
     r"workshop\w*|course\w*|class\w*|training|drill\w*|prevent\w*|information about|talk (?:about|on)|story|"
@@ -330,7 +335,8 @@ def assess(text: str) -> Assessment:
 _CALLS = frozenset("ayuda ayudenme ayudeme ayudame ayude ayudennos ayudanos socorro auxilio sos help salvenme "
                    "salvame vengan venganse vente corran hurry hlp halp hepl aiuda auxlio socoro".split())
 _FILLERS = frozenset("por favor porfavor porfa xfa pls plz plis please me nos alguien que quien someone somebody "
-                     "anyone i am need necesito necesitamos ya now urgent urgente rapido quick asap us tengo miedo scared a la policia "
+                     "anyone i am need necesito necesitamos ya now urgent urgente rapido quick asap us tengo miedo "
+                     "scared a la policia "
                      "police auxilio pido want quiero my mi rapidito pronto come quickly fast aqui here "
                      "up".split())
 CRY_WORDS = 6

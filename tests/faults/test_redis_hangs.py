@@ -72,7 +72,8 @@ def servers_with_a_hung_lock_store(tmp_path: Path) -> Iterator[Servers]:
     sock, port = silent_port()
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     assert loader.load(FIXTURE.read_text("utf-8"), url).ok
-    lock_store = {"type": "bot.rasa_server.lock_store.ResilientRedisLockStore", "url": "127.0.0.1", "port": port, "db": 1}
+    lock_store = {"type": "bot.rasa_server.lock_store.ResilientRedisLockStore", "url": "127.0.0.1", "port": port,
+                  "db": 1}
     running = Servers(tmp_path, url, endpoints={"lock_store": lock_store}).start()
     yield running
     running.stop()

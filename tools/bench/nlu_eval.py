@@ -74,7 +74,7 @@ def read_examples(nlu_dir: Path) -> tuple[list[Example], list[dict]]:
             elif line.startswith("- "):
                 languages.append(language if line.startswith("- intent:") else None)
                 language = None
-        for block, language in zip((yaml.safe_load(text) or {}).get("nlu") or [], languages):
+        for block, language in zip((yaml.safe_load(text) or {}).get("nlu") or [], languages, strict=False):
             if "intent" not in block:
                 others.append(block)
                 continue
@@ -121,11 +121,11 @@ def weighted_f1(test: list[Example], predicted: list[Optional[str]]) -> tuple[di
     """Weighted F1 of the predictions per language and overall ("all"), and how many examples each had."""
     scores, counts = {}, {}
     for language in (*LANGUAGES, "all"):
-        pairs = [(example.intent, prediction or "none") for example, prediction in zip(test, predicted)
+        pairs = [(example.intent, prediction or "none") for example, prediction in zip(test, predicted, strict=True)
                  if language == "all" or example.language == language]
         counts[language] = len(pairs)
         if pairs:
-            truth, guesses = zip(*pairs)
+            truth, guesses = zip(*pairs, strict=True)
             scores[language] = float(f1_score(truth, guesses, average="weighted", zero_division=0))
     return scores, counts
 

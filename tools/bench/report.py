@@ -164,7 +164,8 @@ def _nlu_section(results: Results) -> str:
             [f"training an NLU model on {nlu.folds - 1} folds of {nlu.folds} (`rasa train nlu`, mean)",
              f"{nlu.training_seconds:.0f} s"],
             ["training the floor's model", f"{results.floor_training_seconds:.0f} s"],
-            ["examples trained on per fold / examples scored in all", f"{nlu.train_examples} / {nlu.test_examples['all']}"]]
+            ["examples trained on per fold / examples scored in all",
+             f"{nlu.train_examples} / {nlu.test_examples['all']}"]]
     for language, label in (("es", "Spanish"), ("en", "English"), ("all", "both")):
         if language in nlu.f1:
             low, high = nlu.f1_range[language]
@@ -224,7 +225,8 @@ def _meaning(results: Results) -> str:
     nlu = results.nlu
     if "es" in nlu.f1 and "en" in nlu.f1:
         sentences.append(f"Training from scratch takes {results.training_seconds / 60:.1f} minutes; on examples "
-                         f"it never saw (cross-validated, {nlu.folds} folds), the intent classifier scores a weighted F1 of {nlu.f1['es']:.2f} in "
+                         f"it never saw (cross-validated, {nlu.folds} folds), the intent classifier scores a weighted "
+                         f"F1 of {nlu.f1['es']:.2f} in "
                          f"Spanish and {nlu.f1['en']:.2f} in English.")
     return " ".join(sentences)
 
@@ -247,7 +249,8 @@ def render(results: Results) -> str:
         "",
         f"- A generated directory (fictional cities, 555 phone numbers) of {counts['services']:,} services in "
         f"{results.cities} cities, {counts['centres']} centres, {counts['events']} events and "
-        f"{counts['countries']} countries (Colombia, Ecuador, Perú), loaded with `bot.directory.loader.load` into a fresh "
+        f"{counts['countries']} countries (Colombia, Ecuador, Perú), loaded with `bot.directory.loader.load` "
+        "into a fresh "
         f"SQLite database in {results.directory_load_seconds:.0f} s.",
         f"- Each directory question of `bot/directory/queries.py` called {results.query_calls} times with random "
         "cities, categories and points, each call in a fresh session as an action makes one.",

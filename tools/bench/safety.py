@@ -139,7 +139,7 @@ def evaluate(say: Callable[[str, str], list[dict]], cases: list[dict], phones: I
     report = Report()
     with ThreadPoolExecutor(SENDERS) as pool:  # the Rasa server's work overlaps the action server's
         replies = list(pool.map(lambda case: say(f"safety-{uuid.uuid4().hex[:10]}", case["text"]), cases))
-    for case, messages in zip(cases, replies):
+    for case, messages in zip(cases, replies, strict=True):
         texts = [message.get("text") or "" for message in messages]
         lines = bool(texts) and any(mark in texts[0] for mark in marks)
         danger = case["category"] != NEAR_MISS

@@ -117,7 +117,7 @@ def evaluate(say: Say, conversations: list[dict]) -> Report:
     report = Report()
     with ThreadPoolExecutor(SENDERS) as pool:
         outcomes = list(pool.map(lambda conversation: _converse(say, conversation), conversations))
-    for conversation, problems in zip(conversations, outcomes):
+    for conversation, problems in zip(conversations, outcomes, strict=True):
         tally = report.tallies[(conversation["family"], conversation["lang"])]
         tally.conversations += 1
         tally.right += not problems
