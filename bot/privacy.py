@@ -9,6 +9,7 @@ trying every phone number; with the key, anyone can, so the key is as secret as 
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import hmac
@@ -19,6 +20,9 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, Optional
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from bot import settings
 from bot.secret_files import create_secret
@@ -97,6 +101,25 @@ def vouched_user(sender_id: str, message_id: Optional[str], metadata: Optional[M
     if not -60 <= age <= PROOF_TTL_S:
         return None
     return user if hmac.compare_digest(proof, _proof(sender_id, str(message_id), user, issued_at)) else None
+
+
+def seal(address: str) -> str:
+    """`address` (a phone number, a chat id) encrypted and authenticated with a key of its own (AES-GCM), for
+    the one store that must reach a person later (a request to talk to a person); only `unseal` reads it."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(derived_key("address")).encrypt(nonce, address.encode("utf-8"), b"address")
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def unseal(sealed: Optional[str]) -> Optional[str]:
+    """The address `seal` sealed; None when there is none, or it was altered or sealed under another key."""
+    if not sealed:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(sealed.encode("ascii"))
+        return AESGCM(derived_key("address")).decrypt(raw[:12], raw[12:], b"address").decode("utf-8")
+    except (ValueError, InvalidTag):
+        return None
 
 
 def mask_digits(text: str) -> str:

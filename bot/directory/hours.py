@@ -57,6 +57,22 @@ def next_opening(hours: Optional[dict], now: datetime) -> Optional[datetime]:
     return None
 
 
+def after_open_time(hours: Optional[dict], start: datetime, seconds: float) -> Optional[datetime]:
+    """The local moment by which a place with `hours` has been open `seconds` in all since local `start`
+    ("two working hours after"); None when it is not open that long in the two weeks after `start`."""
+    left = timedelta(seconds=seconds)
+    for offset in range(15):
+        day = (start + timedelta(days=offset)).date()
+        for opens, closes in day_ranges(hours, DAYS[day.weekday()]):
+            begin, end = max(datetime.combine(day, opens), start), datetime.combine(day, closes)
+            if end <= begin:
+                continue
+            if end - begin >= left:
+                return begin + left
+            left -= end - begin
+    return None
+
+
 def grouped(hours: Optional[dict]) -> list[tuple[list[str], str]]:
     """Runs of consecutive days with the same hours: [(["mon", ..., "fri"], "08:00-17:00"), ...]."""
     groups: list[tuple[list[str], str]] = []

@@ -153,3 +153,63 @@ class Change(Base):
     record_id = Column(String(100), nullable=False)
     before = Column(JSON)
     after = Column(JSON)
+
+
+class StaffChat(Base):
+    """Where the assistant can write to a staff member: their private chat with the bot, sealed
+    (`bot.privacy.seal`), so the Telegram id is never stored in clear."""
+
+    __tablename__ = "staff_chats"
+    staff_key = Column(String(40), primary_key=True)  # `Staff.key`
+    chat = Column(Text, nullable=False)
+
+
+class HandoffRequest(Base):
+    """A person's request to talk to a person: their question, for the staff of their city.
+
+    The person is known by their conversation's pseudonym (`sender`); the address to answer them on is kept
+    sealed (`reply_to`), read only to relay a staff member's answer, and erased with "delete my data".
+    """
+
+    __tablename__ = "handoff_requests"
+    id = Column(Integer, primary_key=True, autoincrement=True)  # the request number staff see
+    sender = Column(String(80), nullable=False, index=True)
+    channel = Column(String(20), nullable=False)                # whatsapp | telegram | rest
+    reply_to = Column(Text)
+    city = Column(String(200), nullable=False)
+    city_key = Column(String(200), nullable=False, index=True)
+    language = Column(String(2), nullable=False)
+    question = Column(Text, nullable=False)
+    context = Column(JSON, nullable=False, default=list)        # the turns before it: [{"who", "text"}]
+    status = Column(String(10), nullable=False, default="waiting", index=True)  # waiting | taken | closed
+    staff_key = Column(String(40))                              # who took it
+    staff_name = Column(String(200))
+    created_at = Column(DateTime, nullable=False)               # UTC, as every time below
+    last_person_at = Column(DateTime, nullable=False)           # WhatsApp's 24-hour window counts from here
+    announced_at = Column(DateTime)
+    taken_at = Column(DateTime)
+    first_reply_at = Column(DateTime)
+    closed_at = Column(DateTime)
+    returned = Column(Integer, nullable=False, default=0)       # times it went back to every staff member
+
+
+class HandoffMessage(Base):
+    """One message relayed between the person and the staff member of a request."""
+
+    __tablename__ = "handoff_messages"
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    request_id = Column(Integer, ForeignKey("handoff_requests.id", ondelete="CASCADE"), nullable=False, index=True)
+    at = Column(DateTime, nullable=False)
+    author = Column(String(10), nullable=False)  # person | staff
+    staff_key = Column(String(40))
+    text = Column(Text, nullable=False)
+
+
+class HandoffNotice(Base):
+    """A message that announced a request in a staff member's chat: a reply to it answers that request."""
+
+    __tablename__ = "handoff_notices"
+    staff_key = Column(String(40), primary_key=True)
+    message_id = Column(Integer, primary_key=True)
+    request_id = Column(Integer, ForeignKey("handoff_requests.id", ondelete="CASCADE"), nullable=False, index=True)
+    at = Column(DateTime, nullable=False)
