@@ -30,7 +30,7 @@ class DirectoryAction(Action, ABC):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        texts = Texts(tracker.get_slot("language"))
+        texts = Texts(tracker.get_slot("language"), tracker.get_latest_input_channel())
         try:
             with db.session() as session:
                 reply, events = self.answer(tracker, session, texts)

@@ -4,7 +4,8 @@ Credentials (Rasa credentials file, key `channels.telegram.TelegramInput`):
 access_token (the bot token), secret_token (checked against
 X-Telegram-Bot-Api-Secret-Token) and optional base_url (another Bot API
 server; the token is appended to it, as Telegram's own https://api.telegram.org/bot),
-optional reply_deadline_s (default 10: see `channels.deadline`).
+optional reply_deadline_s (default 10: see `channels.deadline`). What a reply emphasises
+(a centre's name) is sent as bold entities beside the plain text (`channels.markup`).
 
 The webhook answers 200 as soon as the update is checked and claimed, and the update is
 handled in a task of its own, which nothing the caller does can cancel (a server asked to
@@ -44,7 +45,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import privacy
-from channels import deadline, guard, inbound
+from channels import deadline, guard, inbound, markup
 from channels.buttons import CallbackData, payload_of, title_of
 from channels.dedup import Dedup
 from channels.splitting import TELEGRAM_LIMIT, split_text, utf16_length
@@ -141,21 +142,30 @@ class TelegramOutput(OutputChannel):
         await super().send_response(self.chat_id or recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        """sendMessage with `text`, in pieces of at most 4096 UTF-16 units (nothing for blank text)."""
+        """sendMessage with `text`, in pieces of at most 4096 UTF-16 units, its emphasis (`kwargs`, the rest of Rasa's
+        message) bold in each piece (nothing for blank text)."""
+        emphasis = markup.emphasis_of(kwargs)
         for piece in split_text(text, TELEGRAM_LIMIT, utf16_length):
-            await self._call(self.bot.send_message, chat_id=recipient_id, text=piece)
+            await self._send_text(recipient_id, piece, emphasis)
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
-        """`text` with an inline keyboard under its last piece, one button a row; callback_data is the payload."""
+        """`text` (emphasised as in `send_text_message`) with an inline keyboard under its last piece, one button a
+        row; callback_data is the payload."""
+        emphasis = markup.emphasis_of(kwargs)
         pieces = split_text(text or "", TELEGRAM_LIMIT, utf16_length) or [BUTTONS_ONLY_TEXT]
         for piece in pieces[:-1]:
-            await self._call(self.bot.send_message, chat_id=recipient_id, text=piece)
+            await self._send_text(recipient_id, piece, emphasis)
         keyboard = [[InlineKeyboardButton(title_of(button) or BUTTONS_ONLY_TEXT,
                                           callback_data=await self.callback_data.encode(payload_of(button)))]
                     for button in buttons]
-        await self._call(self.bot.send_message, chat_id=recipient_id, text=pieces[-1],
-                       reply_markup=InlineKeyboardMarkup(keyboard))
+        await self._send_text(recipient_id, pieces[-1], emphasis, reply_markup=InlineKeyboardMarkup(keyboard))
+
+    async def _send_text(self, chat_id: str, text: str, emphasis: list[str], **params: Any) -> None:
+        """sendMessage with `text` exactly as it is, its `emphasis` as bold entities (no parse_mode: nothing in
+        the text is read as markup)."""
+        await self._call(self.bot.send_message, chat_id=chat_id, text=text,
+                         entities=markup.telegram_entities(text, emphasis) or None, **params)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """sendPhoto with `image`: a URL Telegram fetches, or a local file path, which is uploaded."""

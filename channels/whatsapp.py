@@ -8,7 +8,8 @@ honoured only from the proxies in `trusted_proxies` (comma-separated addresses o
 networks; default: loopback, a proxy on the same machine), never from anyone else.
 Rasa sees the sender only as a pseudonym (`bot.privacy.channel_sender`). Optional
 api_base_url (Twilio's REST API, for replies later than reply_deadline_s, default 10:
-see `channels.deadline` and `channels.twilio_api`).
+see `channels.deadline` and `channels.twilio_api`). What a reply emphasises (a centre's
+name) is sent in *bold*, in the TwiML and through the REST API alike (`channels.markup`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import privacy
-from channels import deadline, guard, inbound
+from channels import deadline, guard, inbound, markup
 from channels.buttons import ButtonMemory, numbered_list, payload_of
 from channels.dedup import Dedup
 from channels.splitting import WHATSAPP_LIMIT, split_text
@@ -47,6 +48,25 @@ class _FormFields(dict):
 
     def getall(self, name: str) -> list[str]:
         return self[name]
+
+
+class Collector(CollectingOutputChannel):
+    """Rasa's replies to one WhatsApp message, collected as Rasa's own collector does, each text keeping the
+    emphasis of the message it came from (Rasa's collector drops it)."""
+
+    @classmethod
+    def name(cls) -> str:
+        """The output channel's name, as Rasa records it and matches `channel:` response variations against."""
+        return "whatsapp"
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Collect one of Rasa's replies (a text split at blank lines, buttons, an image) with its emphasis."""
+        emphasis = markup.emphasis_of(message)
+        collected = len(self.messages)
+        await super().send_response(recipient_id, message)
+        for each in self.messages[collected:]:
+            if emphasis and each.get("text"):
+                each["emphasis"] = emphasis
 
 
 class WhatsAppInput(InputChannel):
@@ -139,7 +159,7 @@ class WhatsAppInput(InputChannel):
         if not await self.rate_limit.allow(sender, text):
             twiml.message(guard.too_many(text))
             return twiml
-        collector = CollectingOutputChannel()
+        collector = Collector()
         message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
                               input_channel=self.name(), message_id=sid, metadata={"channel": "whatsapp"})
         handling = self.deadline.start(on_new_message(message), f"WhatsApp message {sid} from {sender}")
@@ -150,7 +170,7 @@ class WhatsAppInput(InputChannel):
         await self.buttons.remember(sender, payloads)
         return twiml
 
-    async def _deliver_late(self, address: str, sender: str, text: str, collector: CollectingOutputChannel) -> None:
+    async def _deliver_late(self, address: str, sender: str, text: str, collector: Collector) -> None:
         """Send through Twilio's REST API the reply that came after the webhook answered."""
         pieces, payloads = outgoing(_or_apology(collector.messages, text))
         await self.buttons.remember(sender, payloads)
@@ -203,8 +223,9 @@ def outgoing(messages: list[dict[str, Any]]) -> tuple[list[tuple[str, Optional[s
     """Rasa's collected replies as WhatsApp messages (body, media URL), and the payloads of the buttons shown
     (numbered across the reply).
 
-    Each body holds at most WHATSAPP_LIMIT UTF-16 units; buttons are listed as "1. Title" lines
-    after their text; an image is a message of its own with no body.
+    Each body holds at most WHATSAPP_LIMIT UTF-16 units, its emphasis in *bold* (marked in each piece of a split
+    text: `channels.markup.whatsapp`); buttons are listed as "1. Title" lines after their text; an image is a
+    message of its own with no body.
     """
     pieces: list[tuple[str, Optional[str]]] = []
     payloads: list[str] = []
@@ -214,7 +235,9 @@ def outgoing(messages: list[dict[str, Any]]) -> tuple[list[tuple[str, Optional[s
         if buttons:
             text = f"{text}\n\n{numbered_list(buttons, len(payloads) + 1)}"
             payloads += [payload_of(button) for button in buttons]
-        pieces += [(piece, None) for piece in split_text(_NOT_XML.sub("", text), WHATSAPP_LIMIT)]
+        emphasis = [_NOT_XML.sub("", part) for part in markup.emphasis_of(message)]
+        limit = WHATSAPP_LIMIT - markup.whatsapp_overhead(emphasis)
+        pieces += [(markup.whatsapp(piece, emphasis), None) for piece in split_text(_NOT_XML.sub("", text), limit)]
         if message.get("image"):
             pieces.append(("", str(message["image"])))
     return pieces, payloads

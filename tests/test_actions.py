@@ -7,6 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import pytest
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -15,8 +16,9 @@ from actions.answers import ActionAnswer, ActionEmergency, ActionHumanContact, A
 from bot.dates.window import Window, parse_window
 from bot.directory import db, loader
 from bot.directory.models import Centre
-from bot.replies import cards
+from bot.replies import cards, details
 from bot.texts import Texts
+from channels.markup import spans
 from tests.conftest import HERE
 
 SAMPLE = HERE.parent / "data" / "directory" / "sample.yml"
@@ -44,6 +46,38 @@ def test_centre_in_a_city_written_without_accents(loaded):
     assert "Avenida 7 # 15-32" in text and "+57 607 555 0101" in text
     assert "https://wa.me/573005550101" in text
     assert "Horario" in text
+
+
+def test_a_card_is_plain_text_and_names_what_to_emphasise(loaded):
+    _, messages, _ = run(ActionAnswer(), city="Cúcuta", request="centre")
+    [card] = [message for message in messages if "Avenida 7" in message["text"]]
+    assert card["text"].startswith("Centro de Integración Atalaya\n")
+    assert card["emphasis"] == ["Centro de Integración Atalaya"]
+
+
+@pytest.mark.parametrize("kind, category", [("centre", None), ("hours", None), ("contact", None),
+                                                ("service", "all"), ("service", "legal"), ("events", None)])
+def test_no_reply_writes_markup_and_each_emphasis_is_in_its_text(loaded, kind, category):
+    for city in ("Cúcuta", "Quito", "Cali"):
+        _, messages, _ = run(ActionAnswer(), city=city, request=kind, category=category, when="que eventos hay")
+        assert not any("*" in message["text"] for message in messages), messages
+        assert all(len(spans(m["text"], m["emphasis"])) == len(m["emphasis"]) for m in messages if "emphasis" in m)
+
+
+def test_a_service_is_emphasised_where_it_heads_its_card_not_in_the_category_above(loaded):
+    _, messages, _ = run(ActionAnswer(), city="Cúcuta", request="service", category="all", language="en")
+    [card] = [message for message in messages if "Identity document" in message["text"]]
+    assert card["text"].startswith("⚖️ Legal advice\nLegal advice\n") and card["emphasis"] == ["Legal advice"]
+    start = card["text"].index("\nLegal advice\n") + 1
+    assert spans(card["text"], card["emphasis"]) == [(start, start + len("Legal advice"))]
+
+
+def test_a_follow_up_detail_is_under_its_emphasised_name(loaded):
+    with db.session() as session:
+        reply = details.detail_reply(session, Texts("es"), ["service:cuc-legal", "centre:uio-norte"], "cost")
+    assert [message["emphasis"] for message in reply.messages] == [["Orientación jurídica"], ["Casa de Acogida Norte"]]
+    assert reply.messages[0]["text"] == "Orientación jurídica\n💲 Costo: Gratuito"
+    assert reply.subjects == ["service:cuc-legal", "centre:uio-norte"]
 
 
 def test_hours_in_english_with_open_now(loaded):

@@ -1,8 +1,10 @@
 """Answers composed from the directory, in the user's language, sized for a phone.
 
 Every function takes a database session and `Texts` (domain.yml's responses
-in one language) and returns the messages to send: dicts with `text` and
-optionally `buttons`. Facts come from the directory; words from domain.yml.
+in one language) and returns the messages to send: dicts with plain `text` and
+optionally `buttons` and `emphasis` (the name heading a card, which each channel
+shows its own way: `channels.markup`). Facts come from the directory; words from
+domain.yml.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, Union
 
 from babel.dates import format_date
 from sqlalchemy.orm import Session
@@ -24,6 +26,8 @@ from bot.nlu import places
 from bot.normalise import fold
 from bot.settings import PAGE_SIZE
 from bot.texts import Texts
+
+Thing = Union[Centre, Service, Event]
 
 
 @dataclass
@@ -41,10 +45,20 @@ class Reply:
         self.messages.append({"text": text, **({"buttons": list(buttons)} if buttons else {}),
                               **({"emphasis": list(emphasis)} if emphasis else {})})
 
+    def show(self, texts: Texts, thing: Thing, card: str) -> None:
+        """Add the `card` of a centre, service or event, its name emphasised, and remember that it was shown."""
+        self.say(card, emphasis=[name_of(texts, thing)])
+        self.subjects.append(subject_of(thing))
+
 
 def subject_of(thing: Any) -> str:
     """How an answer names a centre, service or event it showed (`Reply.subjects`): "service:cuc-legal"."""
     return f"{type(thing).__name__.lower()}:{thing.id}"
+
+
+def name_of(texts: Texts, thing: Thing) -> str:
+    """What a centre or service is called (an event, its title) in the user's language: the line heading its card."""
+    return localised(thing.title if isinstance(thing, Event) else thing.name, texts.language)
 
 
 def localised(value: Any, language: str) -> str:
@@ -122,8 +136,7 @@ def contact_lines(texts: Texts, centre: Centre, street: bool = True) -> list[str
 def centre_card(texts: Texts, centre: Centre, km: Optional[float] = None,
                 now: Optional[datetime] = None) -> str:
     """A centre: name, address, phone, WhatsApp, email, hours and whether it is open now."""
-    name = localised(centre.name, texts.language)
-    lines = [f"*{name}*" + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
+    lines = [name_of(texts, centre) + (f" ({texts('text_centre_distance', km=f'{km:.1f}')})" if km is not None else "")]
     lines += contact_lines(texts, centre)
     lines.append(texts("text_label_hours", hours=hours_text(texts, centre.hours)))
     status = open_status(texts, centre.hours, queries.local_now_at(centre, now))
@@ -167,8 +180,7 @@ def centres_reply(session: Session, texts: Texts, city: str, page: int = 0,
     shown, reply.remaining = _page(centres, page)
     reply.say(texts("text_centres_in_city", city=centres[0].city))
     for centre in shown:
-        reply.say(centre_card(texts, centre, now=now))
-        reply.subjects.append(subject_of(centre))
+        reply.show(texts, centre, centre_card(texts, centre, now=now))
     return _finish(reply, texts)
 
 
@@ -181,8 +193,7 @@ def nearest_reply(session: Session, texts: Texts, latitude: float, longitude: fl
         reply.say(texts("text_no_centre", city="📍"))
         return reply, None
     reply.say(texts("text_centre_nearest"))
-    reply.subjects.append(subject_of(nearby[0].centre))
-    reply.say(centre_card(texts, nearby[0].centre, km=nearby[0].km, now=now))
+    reply.show(texts, nearby[0].centre, centre_card(texts, nearby[0].centre, km=nearby[0].km, now=now))
     return reply, nearby[0].centre.city
 
 
@@ -194,14 +205,12 @@ def hours_reply(session: Session, texts: Texts, city: str, now: Optional[datetim
     reply = Reply()
     reply.say(texts("text_hours_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
-        reply.subjects.append(subject_of(centre))
         local = queries.local_now_at(centre, now)
-        lines = [f"*{localised(centre.name, texts.language)}*",
-                 texts("text_label_hours", hours=hours_text(texts, centre.hours))]
+        lines = [name_of(texts, centre), texts("text_label_hours", hours=hours_text(texts, centre.hours))]
         status = open_status(texts, centre.hours, local)
         if status:
             lines.append(status)
-        reply.say("\n".join(lines))
+        reply.show(texts, centre, "\n".join(lines))
     return reply
 
 
@@ -213,8 +222,7 @@ def contact_reply(session: Session, texts: Texts, city: str) -> Reply:
     reply = Reply()
     reply.say(texts("text_contact_header", city=centres[0].city))
     for centre in centres[:PAGE_SIZE]:
-        reply.subjects.append(subject_of(centre))
-        reply.say("\n".join([f"*{localised(centre.name, texts.language)}*", *contact_lines(texts, centre)]))
+        reply.show(texts, centre, "\n".join([name_of(texts, centre), *contact_lines(texts, centre)]))
     return reply
 
 
@@ -232,7 +240,7 @@ def service_phone(service: Service) -> Optional[str]:
 def service_card(texts: Texts, service: Service, staff: bool = False) -> str:
     """A service: name, where, phone, hours, what to bring and cost (and staff notes for staff)."""
     language = texts.language
-    lines = [f"*{localised(service.name, language)}*"]
+    lines = [name_of(texts, service)]
     where = ", ".join(part for part in (service_address(service, language), service.city) if part)
     if service.centre:
         where += f" ({texts('text_label_at_centre', centre=localised(service.centre.name, language))})"
@@ -270,12 +278,11 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
         return _no_services(session, texts, city, categories)
     shown = queries.services_in(session, city, categories, offset=page * PAGE_SIZE, limit=PAGE_SIZE)
     reply.remaining = _remaining(total, page)
-    reply.subjects = [subject_of(service) for service in shown]
     named = shown[0].city if shown else city
     if categories:
         reply.say(texts("text_services_in_city", category=category_name(texts, category), city=named))
         for service in shown:
-            reply.say(service_card(texts, service, staff))
+            reply.show(texts, service, service_card(texts, service, staff))
     else:
         reply.say(texts("text_all_services_in_city", city=named))
         current = None
@@ -284,7 +291,7 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
             if service.category != current:
                 current = service.category
                 card = f"{category_name(texts, current)}\n{card}"
-            reply.say(card)
+            reply.show(texts, service, card)
     return _finish(reply, texts)
 
 
@@ -338,8 +345,7 @@ def _nearest_in_country(session: Session, texts: Texts, city: str, reply: Reply)
     reply.say(texts("text_nearest_centre_in_country", country=centre.country.name if centre.country else "",
                     city=centre.city, km=f"{nearby[0].km:.0f}"))
     # Someone in another city calls or writes first: its phone and WhatsApp, not its street.
-    reply.say("\n".join([f"*{localised(centre.name, texts.language)}*", *contact_lines(texts, centre, street=False)]))
-    reply.subjects.append(subject_of(centre))
+    reply.show(texts, centre, "\n".join([name_of(texts, centre), *contact_lines(texts, centre, street=False)]))
     return True
 
 
@@ -349,7 +355,7 @@ def event_card(texts: Texts, event: Event) -> str:
     date = format_date(event.starts, texts("text_date_format"), locale=language)
     timing = f"{date}, {event.starts:%H:%M}" + (f"-{event.ends:%H:%M}" if event.ends and
                                                  event.ends.date() == event.starts.date() else "")
-    lines = [f"*{localised(event.title, language)}*", f"🗓️ {timing}"]
+    lines = [name_of(texts, event), f"🗓️ {timing}"]
     place = localised(event.address, language) or (
         f"{localised(event.centre.name, language)}, {localised(event.centre.address, language)}"
         if event.centre else "")
@@ -368,8 +374,8 @@ def found_reply(texts: Texts, hits: Sequence[Any], staff: bool = False) -> Reply
     reply = Reply()
     reply.say(texts("text_found_in_city", city=hits[0].city))
     for hit in hits:
-        reply.say(service_card(texts, hit.record, staff) if hit.kind == "service" else event_card(texts, hit.record))
-    reply.subjects = [subject_of(hit.record) for hit in hits]
+        reply.show(texts, hit.record,
+                   service_card(texts, hit.record, staff) if hit.kind == "service" else event_card(texts, hit.record))
     return reply
 
 
@@ -398,10 +404,9 @@ def events_reply(session: Session, texts: Texts, city: str, window: Window, page
                     reply.say(texts("text_centres_elsewhere", cities=", ".join(others)))
         return reply
     shown, reply.remaining = _page(events, page)
-    reply.subjects = [subject_of(event) for event in shown]
     reply.say(texts("text_events_in_city", city=events[0].city, window=label))
     for event in shown:
-        reply.say(event_card(texts, event))
+        reply.show(texts, event, event_card(texts, event))
     return _finish(reply, texts)
 
 

@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from bot.directory.models import Centre, Event, Service
 from bot.replies.cards import (
     Reply,
+    Thing,
     contact_lines,
     event_card,
     hours_text,
     localised,
+    name_of,
     service_address,
     service_phone,
-    subject_of,
     whatsapp_line,
 )
 from bot.settings import PAGE_SIZE
@@ -29,7 +30,6 @@ from bot.texts import Texts
 
 DETAILS = ("cost", "requirements", "hours", "contact")
 _MODELS = {"service": Service, "centre": Centre, "event": Event}
-Thing = Union[Service, Centre, Event]
 
 
 def things(session: Session, subjects: Sequence[str]) -> list[Thing]:
@@ -50,9 +50,8 @@ def detail_reply(session: Session, texts: Texts, subjects: Sequence[str], detail
     if not shown:
         return None
     reply = Reply()
-    reply.subjects = [subject_of(thing) for thing in shown]
     for thing in shown:
-        reply.say("\n".join(_lines(texts, thing, detail)))
+        reply.show(texts, thing, "\n".join(_lines(texts, thing, detail)))
     return reply
 
 
@@ -60,10 +59,10 @@ def _lines(texts: Texts, thing: Thing, detail: str) -> list[str]:
     """The name of `thing` and the lines that tell its `detail`."""
     if isinstance(thing, Event):
         if detail == "contact" and thing.centre:  # "whatsapp?" after an event: how to reach its centre
-            return [f"*{localised(thing.title, texts.language)}*", *contact_lines(texts, thing.centre)]
+            return [name_of(texts, thing), *contact_lines(texts, thing.centre)]
         return [event_card(texts, thing)]
     language = texts.language
-    name = [f"*{localised(thing.name, language)}*"]
+    name = [name_of(texts, thing)]
     if detail in ("cost", "requirements"):
         told = localised(getattr(thing, detail, None), language)
         if told:

@@ -41,6 +41,8 @@ TOO_MANY_REQUESTS = {"ok": False, "error_code": 429, "description": "Too Many Re
 SETTLE_PATH = "/test/settle"
 SLOW_S = 1.5  # how long the stub agent takes to answer "slow"
 LONG_PAYLOAD = '/inform{"city": "' + "Cúcuta " * 12 + '"}'
+CARD_NAME = "Casa *Luz_ [Norte]"  # markup characters of WhatsApp and Telegram in a centre's name
+CARD = f"🏠 {CARD_NAME}\n📍 Calle 10 # 3-45, Cúcuta\n☎️ Teléfono: +57 607 555 0303"
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 T = TypeVar("T")
 
@@ -114,8 +116,9 @@ def closed_port() -> int:
 class StubAgent:
     """Records every UserMessage and answers it through `message.output_channel`, like Rasa's agent.
 
-    The reply depends on the text: "buttons", "long", "image", "chart",
-    "chart64", "crash" and "silent" are special, "slow" is echoed after SLOW_S; anything else is echoed at once.
+    The reply depends on the text: "buttons", "long", "image", "chart", "chart64", "card" (a centre's card, its
+    name emphasised), "long cards", "crash" and "silent" are special; "slow" is echoed after SLOW_S, and
+    "slow <text>" answered as <text> is, after SLOW_S; anything else is echoed at once.
     """
 
     chart_path: str
@@ -128,9 +131,10 @@ class StubAgent:
 
     async def __call__(self, message: UserMessage) -> None:
         self.messages.append(message)
-        if message.text == "slow":
+        text = message.text or ""
+        if text == "slow" or text.startswith("slow "):
             await asyncio.sleep(SLOW_S)
-        for reply in self.replies(message.text or ""):
+        for reply in self.replies(text.removeprefix("slow ")):
             await message.output_channel.send_response(message.sender_id, reply)
 
     def replies(self, text: str) -> list[dict[str, Any]]:
@@ -141,6 +145,10 @@ class StubAgent:
                 {"title": "Long", "payload": LONG_PAYLOAD}]}]
         if text == "long":
             return [{"text": long_text()}]
+        if text == "card":
+            return [{"text": CARD, "emphasis": [CARD_NAME]}]
+        if text == "long cards":
+            return [{"text": long_cards(), "emphasis": [CARD_NAME], "buttons": [{"title": "Más", "payload": "/more"}]}]
         if text == "image":
             return [{"text": "A picture", "image": "https://example.org/picture.png"}]
         if text == "chart":
@@ -159,6 +167,12 @@ def long_text() -> str:
     words = [f"word{n}" for n in range(1500)]
     paragraphs = [" ".join(words[i:i + 100]) + "." for i in range(0, 1000, 100)]
     return "\n\n".join(paragraphs) + "\n" + " ".join(words[1000:])
+
+
+def long_cards() -> str:
+    """About 9,000 characters of cards of CARD_NAME, one a paragraph, each with a long description."""
+    description = "Orientación, trámites y acompañamiento para personas migrantes y refugiadas. " * 4
+    return "\n\n".join(f"{CARD}\n{number}. {description.strip()}" for number in range(25))
 
 
 async def serve(channels: list[InputChannel], agent: StubAgent) -> tuple[str, Sanic]:

@@ -196,4 +196,5 @@ def test_no_credentials_at_all_is_rasas_usual_error(credentials):
 def test_cap_text_keeps_a_cut_sentence_that_speaks_of_danger():
     text = "Buenas tardes. " + "Le cuento mi situación con los papeles. " * 80 + "Ahora mismo me quieren matar."
     capped = inbound.cap_text(text)
-    assert len(capped) <= inbound.MAX_TEXT and capped.startswith("Buenas tardes.") and capped.endswith("me quieren matar.")
+    assert len(capped) <= inbound.MAX_TEXT
+    assert capped.startswith("Buenas tardes.") and capped.endswith("me quieren matar.")

@@ -9,6 +9,8 @@ from typing import Optional, Union
 
 import pytest
 from channel_harness import (
+    CARD,
+    CARD_NAME,
     LONG_PAYLOAD,
     SECRET_HEADER,
     SLOW_S,
@@ -22,6 +24,7 @@ from channel_harness import (
     callback_update,
     closed_port,
     http,
+    long_cards,
     long_text,
     serve,
     settle,
@@ -258,6 +261,31 @@ def test_a_long_reply_is_split_below_4096_without_losing_words(server, fake_api,
     assert len(sent) >= 3
     assert all(utf16_length(piece) <= 4096 for piece in sent)
     assert " ".join(sent).split() == long_text().split()
+
+
+def bold(call) -> list[str]:
+    """The parts of a sendMessage's text that its entities make bold (offsets in UTF-16 units, as Telegram's)."""
+    entities = call.params.get("entities") or []
+    entities = json.loads(entities) if isinstance(entities, str) else entities
+    units = call.params["text"].encode("utf-16-le")
+    assert all(entity["type"] == "bold" for entity in entities)
+    return [units[2 * e["offset"]:2 * (e["offset"] + e["length"])].decode("utf-16-le") for e in entities]
+
+
+def test_an_emphasised_name_is_a_bold_entity_and_the_text_is_sent_as_it_is(server, fake_api):
+    assert post(server, telegram_update(1024, text="card")).status == 200
+    [call] = fake_api.to(1024, "sendMessage")
+    assert call.params["text"] == CARD  # no asterisks added, the name's own kept
+    assert "parse_mode" not in call.params
+    assert bold(call) == [CARD_NAME]
+
+
+def test_a_long_emphasised_reply_is_bold_within_each_piece(server, fake_api):
+    assert post(server, telegram_update(1025, text="long cards")).status == 200
+    calls = fake_api.to(1025, "sendMessage")
+    assert len(calls) >= 3 and " ".join(call.params["text"] for call in calls).split() == long_cards().split()
+    assert all(bold(call) == [CARD_NAME] for call in calls)
+    assert calls[-1].keyboard()[0]["callback_data"] == "/more"
 
 
 def test_an_image_url_is_sent_with_send_photo(server, fake_api):

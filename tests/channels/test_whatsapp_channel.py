@@ -8,6 +8,9 @@ from typing import Optional
 
 import pytest
 from channel_harness import (
+    CARD,
+    CARD_NAME,
+    SLOW_S,
     TWILIO_ACCOUNT,
     TWILIO_NUMBER,
     TWILIO_TOKEN,
@@ -15,14 +18,17 @@ from channel_harness import (
     Response,
     StubAgent,
     http,
+    long_cards,
     long_text,
     serve,
+    settle,
     twilio_form,
 )
 from twilio.request_validator import RequestValidator
 
 from channels.guard import RATE_LIMIT
 from channels.whatsapp import WhatsAppInput
+from tools.bench.stand_ins import FakeTwilioApi
 
 PATH = "/webhooks/whatsapp/webhook"
 PUBLIC_URL = "https://bot.example.org/webhooks/whatsapp/webhook"
@@ -152,6 +158,18 @@ def test_a_number_from_another_sender_selects_nothing(server, agent):
     assert messages(post(server, twilio_form("1", "whatsapp:+573000000014"))) == ["echo: 1"]
 
 
+def test_an_emphasised_name_is_between_asterisks(server):
+    assert messages(post(server, twilio_form("card", "whatsapp:+573000000029"))) == [
+        CARD.replace(CARD_NAME, f"*{CARD_NAME}*")]
+
+
+def test_a_long_emphasised_reply_is_bold_within_each_piece_of_1600(server):
+    sent = messages(post(server, twilio_form("long cards", "whatsapp:+573000000030")))
+    assert len(sent) >= 6 and all(0 < len(piece) <= 1600 for piece in sent)
+    assert all(piece.count(f"*{CARD_NAME}*") == 1 for piece in sent)
+    assert " ".join(sent).replace(f"*{CARD_NAME}*", CARD_NAME).split() == f"{long_cards()}\n\n1. Más".split()
+
+
 def test_an_image_is_a_message_with_media(server):
     response = post(server, twilio_form("image", "whatsapp:+573000000015"))
     root = ElementTree.fromstring(response.body)
@@ -226,3 +244,23 @@ def test_a_signed_form_without_from_is_400(server):
 def test_credentials_without_an_auth_token_are_refused():
     with pytest.raises(ValueError):
         WhatsAppInput.from_credentials({"account_sid": TWILIO_ACCOUNT, "whatsapp_number": TWILIO_NUMBER})
+
+
+@pytest.fixture(scope="module")
+def late_server(background: BackgroundLoop, agent: StubAgent) -> tuple[str, FakeTwilioApi]:
+    """A server whose WhatsApp channel answers after 0.5 s through a fake of Twilio's REST API, and that fake."""
+    twilio = background.run(FakeTwilioApi(TWILIO_ACCOUNT, TWILIO_TOKEN).start())
+    channel = WhatsAppInput.from_credentials({"account_sid": TWILIO_ACCOUNT, "auth_token": TWILIO_TOKEN,
+                                              "whatsapp_number": TWILIO_NUMBER, "api_base_url": twilio.url,
+                                              "reply_deadline_s": SLOW_S / 3})
+    url, _ = background.run(serve([channel], agent))
+    return url, twilio
+
+
+def test_a_late_reply_through_twilios_api_keeps_its_emphasis(late_server):
+    url, twilio = late_server
+    sender = "whatsapp:+573000000031"
+    [note] = messages(post(url, twilio_form("slow card", sender)))
+    assert "un momento" in note
+    settle(url)
+    assert [message.form["Body"] for message in twilio.to(sender)] == [CARD.replace(CARD_NAME, f"*{CARD_NAME}*")]
