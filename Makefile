@@ -53,6 +53,7 @@ train: install
 	$(RASA) train
 
 test: install model
+	@$(MAKE) --no-print-directory lint
 	$(PY) -m pytest -q
 	$(MAKE) --no-print-directory validate story-test
 

@@ -258,6 +258,9 @@ class ActionFallback(DirectoryAction):
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         reply = Reply(found=False)
         city = tracker.get_slot("city")
+        if _fallback_before(tracker):  # not understood twice in a row: a person may understand
+            reply.say(texts("text_fallback_twice"), texts.buttons("text_fallback_twice"))
+            return reply, []
         if city:  # keep what was understood: the city, and four choices about it
             reply.say(texts("text_fallback_in_city", city=city), texts.buttons("text_fallback_in_city"))
             return reply, []
@@ -267,6 +270,17 @@ class ActionFallback(DirectoryAction):
 
     def topic(self, tracker: Tracker) -> Optional[str]:
         return "unanswered"
+
+
+def _fallback_before(tracker: Tracker) -> bool:
+    """Whether the assistant's answer to the message before this one was also "not understood"."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+        elif users == 1 and event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            return event.get("name") == "action_fallback"
+    return False
 
 
 class ActionEmergency(DirectoryAction):
@@ -282,7 +296,7 @@ class ActionEmergency(DirectoryAction):
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         safety = tracker.latest_message.get("safety") or {}
-        languages = [texts] if language_known(tracker) else [Texts(each) for each in LANGUAGES]
+        languages = [texts] if language_known(tracker) else [Texts(each, texts.channel) for each in LANGUAGES]
         city = tracker.get_slot("city")
         reply = cards.emergency_reply(session, languages, city, self_harm=safety.get("category") == "self_harm",
                                         unsure=safety.get("level") == "risk")

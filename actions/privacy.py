@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
 from bot.directory import questions
+from bot.handoff import requests
 from bot.replies.cards import Reply
 from bot.texts import Texts
 
@@ -26,6 +27,7 @@ class ActionDeleteData(DirectoryAction):
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         questions.forget(session, tracker.sender_id)
+        requests.forget(session, tracker.sender_id)  # requests to talk to a person, and what was relayed
         reply = Reply()
         reply.say(texts("text_data_deleted"))
         return reply, [AllSlotsReset()]

@@ -4,14 +4,15 @@ A staff member is a Telegram user recorded with `python -m bot staff add`; a mes
 is theirs only when the Telegram channel vouched for it (`bot.privacy.vouch`: a proof
 for that one message, which is never stored). Anyone else, every WhatsApp and REST
 sender, and any replayed proof, is refused politely and changes nothing.
+
+These actions only read the forms' slots and say what `bot.staff` composes: each kind of
+change (`bot.staff.events`, `bot.staff.centres`) reads itself, describes itself and applies itself.
 """
 
 from __future__ import annotations
 
 import base64
-import re
 from abc import ABC, abstractmethod
-from datetime import datetime
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -21,20 +22,18 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
 from actions.base import DirectoryAction
-from bot.directory import db, queries
+from bot.directory import db, members, queries
 from bot.directory.categories import CATEGORIES
-from bot.directory.models import Centre, Event, Staff
-from bot.normalise import fold
+from bot.directory.models import Staff
 from bot.privacy import vouched_user
-from bot.replies.cards import Reply, event_card, hours_text, localised
-from bot.staff import changes, members, report
+from bot.replies.cards import Reply
+from bot.staff import events, lookup, report
+from bot.staff.centres import CENTRE_CHANGES, read_field
+from bot.staff.change import Change
 from bot.texts import Texts
 
 FORM_SLOTS = {"publish_event": ["event_title", "event_place", "event_when", "event_category", "event_description"],
               "cancel_event": ["event_ref"], "update_centre": ["centre_ref", "centre_field", "centre_value"]}
-_MONTH = re.compile(r"\b30\b|\bmes\b|\bmonth\b|\bmensual\b|\bmonthly\b")
-_HOURS_WORDS = re.compile(r"\b(?:horario\w*|hora\w*|hours?|schedule|abre|open\w*)\b")
-_PHONE_WORDS = re.compile(r"\b(?:telefono\w*|phone|numero|number|tel|celular|whatsapp)\b")
 
 
 def staff_member(session: Session, tracker: Tracker) -> Optional[Staff]:
@@ -54,14 +53,29 @@ def _message_id(tracker: Tracker) -> Optional[str]:
     return None
 
 
-def _refusal(texts: Texts) -> Reply:
+def _saying(text: str) -> Reply:
+    """A reply of one message."""
     reply = Reply()
-    reply.say(texts("text_staff_only"))
+    reply.say(text)
     return reply
 
 
 def _reset() -> List[Dict[Text, Any]]:
     return [SlotSet(slot, None) for slots in FORM_SLOTS.values() for slot in slots] + [SlotSet("is_staff", None)]
+
+
+def _change(session: Session, tracker: Tracker) -> Optional[Change]:
+    """The change the staff form prepared, read from its slots; None when it no longer reads (its record is gone,
+    its date has passed)."""
+    slot, task = tracker.get_slot, tracker.get_slot("staff_task")
+    if task == "publish_event":
+        return events.PublishEvent.read(session, slot("event_title") or "", slot("event_place") or "",
+                                        slot("event_when") or "", slot("event_category") or "",
+                                        slot("event_description") or "")
+    if task == "cancel_event":
+        return events.CancelEvent.read(session, slot("event_ref"))
+    kind = CENTRE_CHANGES.get(slot("centre_field") or "")
+    return kind.read(session, slot("centre_ref"), slot("centre_value")) if kind else None
 
 
 class ActionReport(DirectoryAction):
@@ -72,11 +86,9 @@ class ActionReport(DirectoryAction):
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         if staff_member(session, tracker) is None:
-            return _refusal(texts), []
-        days = 30 if _MONTH.search(fold(tracker.latest_message.get("text") or "")) else 7
-        data = report.demand(session, days)
-        reply = Reply()
-        reply.say(report.summary(data, texts))
+            return _saying(texts("text_staff_only")), []
+        data = report.demand(session, report.days_asked(tracker.latest_message.get("text") or ""))
+        reply = _saying(report.summary(data, texts))
         chart = base64.b64encode(report.chart(data, texts)).decode("ascii")
         reply.messages.append({"json_message": {"photo_bytes_b64": chart, "caption": texts("text_report_sent")}})
         return reply, []
@@ -90,39 +102,83 @@ class ActionCheckStaff(DirectoryAction):
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         if staff_member(session, tracker) is None:
-            return _refusal(texts), [SlotSet("is_staff", False)]
+            return _saying(texts("text_staff_only")), [SlotSet("is_staff", False)]
         task = (tracker.latest_message.get("intent") or {}).get("name")
         return Reply(), [SlotSet("is_staff", True), SlotSet("staff_task", task if task in FORM_SLOTS else None)]
 
 
 class _AskSlot(DirectoryAction, ABC):
-    """Asks for one slot of a staff form with its text from domain.yml."""
+    """Asks for one slot of a staff form: action_ask_<slot> says text_ask_<slot> of domain.yml."""
 
-    @property
     @abstractmethod
-    def slot(self) -> str:
-        """The slot asked for."""
-
     def name(self) -> Text:
-        return f"action_ask_{self.slot}"
+        """action_ask_<slot>."""
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        reply = Reply()
-        reply.say(texts(f"text_ask_{self.slot}"))
-        return reply, []
+        return _saying(texts(self.name().replace("action_ask_", "text_ask_", 1))), []
 
 
-for _slot in (slot for slots in FORM_SLOTS.values() for slot in slots):
-    globals()[f"AskSlot_{_slot}"] = type(f"AskSlot_{_slot}", (_AskSlot,), {"slot": _slot, "__module__": __name__})
+class ActionAskEventTitle(_AskSlot):
+    """Asks for the title of the event to publish."""
+
+    def name(self) -> Text:
+        return "action_ask_event_title"
 
 
-def _read_field(text: str) -> Optional[str]:
-    folded = fold(text)
-    if _HOURS_WORDS.search(folded):
-        return "hours"
-    if _PHONE_WORDS.search(folded):
-        return "phone"
-    return None
+class ActionAskEventPlace(_AskSlot):
+    """Asks where the event will be: a centre, or "City, address"."""
+
+    def name(self) -> Text:
+        return "action_ask_event_place"
+
+
+class ActionAskEventWhen(_AskSlot):
+    """Asks when the event starts."""
+
+    def name(self) -> Text:
+        return "action_ask_event_when"
+
+
+class ActionAskEventCategory(_AskSlot):
+    """Asks what the event is about (a category)."""
+
+    def name(self) -> Text:
+        return "action_ask_event_category"
+
+
+class ActionAskEventDescription(_AskSlot):
+    """Asks for a short description of the event (or "no")."""
+
+    def name(self) -> Text:
+        return "action_ask_event_description"
+
+
+class ActionAskEventRef(_AskSlot):
+    """Asks which event to cancel."""
+
+    def name(self) -> Text:
+        return "action_ask_event_ref"
+
+
+class ActionAskCentreRef(_AskSlot):
+    """Asks which centre to change."""
+
+    def name(self) -> Text:
+        return "action_ask_centre_ref"
+
+
+class ActionAskCentreField(_AskSlot):
+    """Asks what to change of the centre: its hours or its phone."""
+
+    def name(self) -> Text:
+        return "action_ask_centre_field"
+
+
+class ActionAskCentreValue(_AskSlot):
+    """Asks for the centre's new hours or phone."""
+
+    def name(self) -> Text:
+        return "action_ask_centre_value"
 
 
 def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, slot: str,
@@ -134,7 +190,7 @@ def _invalid(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, slot
 
 def _not_theirs(session: Session, dispatcher: CollectingDispatcher, tracker: Tracker, city: str,
                 slot: str) -> Optional[Dict[Text, Any]]:
-    """None when the staff member writing may change `city` (`bot.staff.members.serves`); else (and for anyone else)
+    """None when the staff member writing may change `city` (`bot.directory.members.serves`); else (and for anyone else)
     say which cities they may change, and ask `slot` again."""
     member = staff_member(session, tracker)
     if member is not None and members.serves(member, city):
@@ -151,7 +207,7 @@ class ValidateEventForm(FormValidationAction):
     def validate_event_place(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                              domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            place = changes.read_place(session, str(value))
+            place = lookup.read_place(session, str(value))
             if place is None:
                 return _invalid(dispatcher, tracker, "text_invalid_place", "event_place")
             refused = _not_theirs(session, dispatcher, tracker, place.city, "event_place")
@@ -162,18 +218,18 @@ class ValidateEventForm(FormValidationAction):
     def validate_event_when(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            place = changes.read_place(session, tracker.get_slot("event_place") or "")
-            now = queries.local_now(session, place.city if place else "")
-        if changes.read_when(str(value), now) is None:
+            place = lookup.read_place(session, tracker.get_slot("event_place") or "")
+            starts = events.read_start(session, place, str(value))
+        if starts is None:
             return _invalid(dispatcher, tracker, "text_invalid_when", "event_when")
         return {"event_when": str(value)}
 
     def validate_event_category(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                 domain: DomainDict) -> Dict[Text, Any]:
-        category = changes.read_category(str(value))
+        category = events.read_category(str(value))
         if category is None:
             return _invalid(dispatcher, tracker, "text_invalid_category", "event_category",
-                                 categories=", ".join(CATEGORIES))
+                            categories=", ".join(CATEGORIES))
         return {"event_category": category}
 
 
@@ -186,7 +242,7 @@ class ValidateCancelForm(FormValidationAction):
     def validate_event_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                            domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            event = changes.find_event(session, str(value), queries.local_now(session, ""))
+            event = lookup.find_event(session, str(value), queries.local_now(session, ""))
             if event is None:
                 return _invalid(dispatcher, tracker, "text_invalid_event_ref", "event_ref")
             refused = _not_theirs(session, dispatcher, tracker, event.city, "event_ref")
@@ -204,7 +260,7 @@ class ValidateCentreForm(FormValidationAction):
     def validate_centre_ref(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                             domain: DomainDict) -> Dict[Text, Any]:
         with db.session() as session:
-            centre = changes.find_centre(session, str(value))
+            centre = lookup.find_centre(session, str(value))
             if centre is None:
                 return _invalid(dispatcher, tracker, "text_invalid_centre_ref", "centre_ref")
             refused = _not_theirs(session, dispatcher, tracker, centre.city, "centre_ref")
@@ -214,25 +270,17 @@ class ValidateCentreForm(FormValidationAction):
 
     def validate_centre_field(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
-        field = _read_field(str(value))
+        field = read_field(str(value))
         if field is None:
             return _invalid(dispatcher, tracker, "text_invalid_centre_field", "centre_field")
         return {"centre_field": field}
 
     def validate_centre_value(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                               domain: DomainDict) -> Dict[Text, Any]:
-        if tracker.get_slot("centre_field") == "hours":
-            if changes.read_hours(str(value)) is None:
-                return _invalid(dispatcher, tracker, "text_invalid_hours", "centre_value")
-        elif changes.read_phone(str(value)) is None:
-            return _invalid(dispatcher, tracker, "text_invalid_phone", "centre_value")
+        kind = CENTRE_CHANGES[tracker.get_slot("centre_field")]
+        if kind.read_value(str(value)) is None:
+            return _invalid(dispatcher, tracker, kind.invalid, "centre_value")
         return {"centre_value": str(value)}
-
-
-def _event_place_and_start(session: Session, tracker: Tracker) -> tuple[changes.Place, datetime]:
-    """The validated place and local start of the event being published."""
-    place = changes.read_place(session, tracker.get_slot("event_place"))
-    return place, changes.read_when(tracker.get_slot("event_when"), queries.local_now(session, place.city))
 
 
 class ActionConfirmChange(DirectoryAction):
@@ -242,28 +290,11 @@ class ActionConfirmChange(DirectoryAction):
         return "action_confirm_change"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        task, reply = tracker.get_slot("staff_task"), Reply()
-        if task == "publish_event":
-            place, starts = _event_place_and_start(session, tracker)
-            lines = [f"*{tracker.get_slot('event_title')}*", f"🗓️ {starts:%Y-%m-%d %H:%M}",
-                     f"📍 {place.describe(texts.language)}",
-                     texts(f"text_category_{tracker.get_slot('event_category')}")]
-            description = changes.read_description(tracker.get_slot("event_description") or "")
-            if description:
-                lines.append(description)
-            name = "text_confirm_publish"
-            reply.say(texts(name, card="\n".join(lines)), texts.buttons(name))
-        elif task == "cancel_event":
-            event = session.get(Event, tracker.get_slot("event_ref"))
-            reply.say(texts("text_confirm_cancel", card=event_card(texts, event)), texts.buttons("text_confirm_cancel"))
-        else:
-            centre = session.get(Centre, tracker.get_slot("centre_ref"))
-            field, value = tracker.get_slot("centre_field"), tracker.get_slot("centre_value")
-            before, after = ((hours_text(texts, centre.hours), hours_text(texts, changes.read_hours(value)))
-                             if field == "hours" else (centre.phone or "—", changes.read_phone(value)))
-            reply.say(texts("text_confirm_update", field=texts(f"text_field_{field}"),
-                            centre=localised(centre.name, texts.language), before=before, after=after),
-                      texts.buttons("text_confirm_update"))
+        change = _change(session, tracker)
+        if change is None:
+            return _saying(texts("text_change_discarded")), _reset()
+        reply = Reply()
+        reply.say(change.describe(texts), buttons=texts.buttons(change.confirm), emphasis=change.emphasis(texts))
         return reply, []
 
 
@@ -276,38 +307,14 @@ class ActionApplyChange(DirectoryAction):
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
         member = staff_member(session, tracker)
         if member is None:
-            return _refusal(texts), _reset()
-        if not members.serves(member, _city_changed(session, tracker)):  # checked when asked; again before changing
-            reply = Reply()
-            reply.say(texts("text_not_your_city", cities=", ".join(member.cities)))
-            return reply, _reset()
-        task, reply = tracker.get_slot("staff_task"), Reply()
-        if task == "publish_event":
-            place, starts = _event_place_and_start(session, tracker)
-            changes.publish_event(session, member, tracker.get_slot("event_title"), place, starts,
-                                        tracker.get_slot("event_category"),
-                                        changes.read_description(tracker.get_slot("event_description") or ""))
-            reply.say(texts("text_published", city=place.city))
-        elif task == "cancel_event":
-            changes.cancel_event(session, member, tracker.get_slot("event_ref"))
-            reply.say(texts("text_event_cancelled"))
-        else:
-            field, value = tracker.get_slot("centre_field"), tracker.get_slot("centre_value")
-            parsed = changes.read_hours(value) if field == "hours" else changes.read_phone(value)
-            centre = changes.update_centre(session, member, tracker.get_slot("centre_ref"), field, parsed)
-            reply.say(texts("text_centre_updated", centre=localised(centre.name, texts.language)))
-        return reply, _reset()
-
-
-def _city_changed(session: Session, tracker: Tracker) -> str:
-    """The city of the directory that the confirmed change would change ("" when its record is gone)."""
-    task = tracker.get_slot("staff_task")
-    if task == "publish_event":
-        place = changes.read_place(session, tracker.get_slot("event_place") or "")
-        return place.city if place else ""
-    record = session.get(Event, tracker.get_slot("event_ref") or "") if task == "cancel_event" \
-        else session.get(Centre, tracker.get_slot("centre_ref") or "")
-    return record.city if record is not None else ""
+            return _saying(texts("text_staff_only")), _reset()
+        change = _change(session, tracker)
+        if change is None:
+            return _saying(texts("text_change_discarded")), _reset()
+        if not members.serves(member, change.city):  # checked when asked; again before changing
+            return _saying(texts("text_not_your_city", cities=", ".join(member.cities))), _reset()
+        change.apply(session, member)
+        return _saying(change.done(texts)), _reset()
 
 
 class ActionDiscardChange(DirectoryAction):
@@ -317,6 +324,4 @@ class ActionDiscardChange(DirectoryAction):
         return "action_discard_change"
 
     def answer(self, tracker: Tracker, session: Session, texts: Texts) -> tuple[Reply, List[Dict[Text, Any]]]:
-        reply = Reply()
-        reply.say(texts("text_change_discarded"))
-        return reply, _reset()
+        return _saying(texts("text_change_discarded")), _reset()

@@ -45,6 +45,7 @@ class RestInput(InputChannel):
         """The channel from its credentials; fails without a token."""
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # (raised just above: for the type checker)
         return cls(str(credentials.get("token") or ""))
 
     def __init__(self, token: str) -> None:

@@ -45,7 +45,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, Ne
 from telegram.warnings import PTBDeprecationWarning
 
 from bot import privacy
-from channels import deadline, guard, inbound, markup
+from channels import deadline, guard, handoff, inbound, markup
 from channels.buttons import CallbackData, payload_of, title_of
 from channels.dedup import Dedup
 from channels.splitting import TELEGRAM_LIMIT, split_text, utf16_length
@@ -214,6 +214,7 @@ class Incoming:
     user_id: Optional[int]
     language_code: Optional[str]
     callback_query_id: Optional[str] = None
+    reply_to: Optional[int] = None  # the message this one replies to (a staff member answering a request)
 
 
 def read_update(body: bytes, bot: Bot) -> tuple[int, Optional[Incoming]]:
@@ -248,8 +249,10 @@ def _incoming(update: Update) -> Optional[Incoming]:
     text = inbound.from_telegram(message)
     if text is None:
         return None
-    user = message.from_user
-    return Incoming(text, str(message.chat.id), user.id if user else None, user.language_code if user else None)
+    author = message.from_user
+    replied = message.reply_to_message
+    return Incoming(text, str(message.chat.id), author.id if author else None,
+                    author.language_code if author else None, reply_to=replied.message_id if replied else None)
 
 
 def _str(value: Any) -> str:
@@ -272,6 +275,7 @@ class TelegramInput(InputChannel):
         """The channel from its credentials; fails when access_token or secret_token is missing."""
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # (raised just above: for the type checker)
         return cls(credentials.get("access_token") or "", credentials.get("secret_token") or "",
                    credentials.get("base_url") or None,
                    float(credentials.get("reply_deadline_s") or deadline.TELEGRAM_DEADLINE_S))
@@ -289,6 +293,28 @@ class TelegramInput(InputChannel):
         self.undelivered_replies = 0  # updates whose reply could not be delivered, since start
         self.deadline = deadline.Deadline(reply_deadline_s)
         deadline.limit_action_calls()
+        handoff.RELAY.staff = self.send_to_staff
+        handoff.RELAY.people[self.name()] = self.send_to_person
+
+    async def send_to_staff(self, chat_id: str, text: str, take: Optional[int] = None) -> Optional[int]:
+        """Write `text` to a staff member's chat (with a button to take request `take`); the message's id, None
+        when it could not be delivered."""
+        markup_ = None if take is None else InlineKeyboardMarkup([[InlineKeyboardButton(
+            handoff.RELAY_TEXTS("text_handoff_take_button"), callback_data=f"{handoff.TAKE}{take}")]])
+        try:
+            sent = await call_bot(self.bot.send_message, chat_id=chat_id, text=text, reply_markup=markup_)
+        except Undelivered as error:
+            logger.error("Telegram message to staff not delivered: %s", error)
+            return None
+        return sent.message_id if sent else None
+
+    async def send_to_person(self, chat_id: str, text: str) -> bool:
+        """Write a staff member's answer to a person's chat; whether it was delivered."""
+        try:
+            return await call_bot(self.bot.send_message, chat_id=chat_id, text=text) is not None
+        except Undelivered as error:
+            logger.error("Telegram answer to a person not delivered: %s", error)
+            return False
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health, with the count of undelivered replies) and POST /webhook, which acknowledges an update
@@ -321,6 +347,7 @@ class TelegramInput(InputChannel):
             return response.text("ok")
 
         deadline.drain_on_stop(telegram, self.deadline)
+        handoff.run_clock(telegram)
         return telegram
 
     async def _handle(self, update_id: int, incoming: Incoming,
@@ -345,13 +372,20 @@ class TelegramInput(InputChannel):
         text = incoming.text
         if incoming.callback_query_id is not None:
             await output._call(self.bot.answer_callback_query, callback_query_id=incoming.callback_query_id)
+            if incoming.user_id is not None and text.startswith(handoff.TAKE):
+                said = await handoff.RELAY.staff_pressed(incoming.user_id, incoming.chat_id, text, handoff.now())
+                await output.send_text_message(incoming.chat_id, said or "")
+                return
             text = await self.callback_data.decode(text)
         if not text:
             return
         if not await self.rate_limit.allow(sender, text):
             await output.send_text_message(incoming.chat_id, guard.too_many(text))
             return
-        metadata: dict[str, Any] = {"channel": "telegram", "language_code": incoming.language_code}
+        if await self._relayed(incoming, sender, text, output):
+            return
+        metadata: dict[str, Any] = {"channel": "telegram", "language_code": incoming.language_code,
+                                    "reply_to": privacy.seal(incoming.chat_id)}
         if incoming.user_id is not None:
             metadata.update(privacy.vouch(sender, str(update_id), incoming.user_id))
         message = UserMessage(text, output, sender, input_channel=self.name(),
@@ -362,6 +396,21 @@ class TelegramInput(InputChannel):
         await handling
         if not output.sent:
             await output.send_text_message(incoming.chat_id, guard.apology(text))
+
+    async def _relayed(self, incoming: Incoming, sender: str, text: str, output: TelegramOutput) -> bool:
+        """Whether the message belongs to a request to talk to a person (a staff member's answer or command, or
+        a person talking to a staff member) and was handled as such, instead of by the assistant."""
+        said = None
+        if incoming.callback_query_id is None and incoming.user_id is not None:
+            said = await handoff.RELAY.staff_wrote(incoming.user_id, incoming.chat_id, text, incoming.reply_to,
+                                                   handoff.now())
+        if said is None:
+            said = await handoff.RELAY.person_wrote(sender, text, handoff.now())
+        if said is None:
+            return False
+        if said:
+            await output.send_text_message(incoming.chat_id, said)
+        return True
 
     def get_output_channel(self) -> TelegramOutput:
         """An output channel sending through this channel's bot (Rasa also uses it for proactive messages)."""

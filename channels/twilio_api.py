@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
+from typing import Any, Optional
 
 import aiohttp
 from twilio.base.exceptions import TwilioException
@@ -48,9 +48,18 @@ class TwilioSender:
 
     async def send(self, to: str, body: str = "", media_url: Optional[str] = None) -> bool:
         """Send one message to `to` (`whatsapp:+…`); whether Twilio accepted it (failures are logged, not raised)."""
-        params = {"to": to, "from_": self.whatsapp_number, "body": body}
+        params: dict[str, Any] = {"to": to, "from_": self.whatsapp_number, "body": body}
         if media_url:
             params["media_url"] = [media_url]
+        return await self._create(params)
+
+    async def send_template(self, to: str, content_sid: str) -> bool:
+        """Send the approved template `content_sid` to `to` (outside WhatsApp's 24-hour window); whether
+        Twilio accepted it."""
+        return await self._create({"to": to, "from_": self.whatsapp_number, "content_sid": content_sid})
+
+    async def _create(self, params: dict[str, Any]) -> bool:
+        """messages.create with `params`, tried again (SEND_TRIES in all) while the failure may pass."""
         for attempt in range(1, SEND_TRIES + 1):
             try:
                 await self.client.messages.create_async(**params)

@@ -8,12 +8,15 @@ honoured only from the proxies in `trusted_proxies` (comma-separated addresses o
 networks; default: loopback, a proxy on the same machine), never from anyone else.
 Rasa sees the sender only as a pseudonym (`bot.privacy.channel_sender`). Optional
 api_base_url (Twilio's REST API, for replies later than reply_deadline_s, default 10:
-see `channels.deadline` and `channels.twilio_api`). What a reply emphasises (a centre's
+see `channels.deadline` and `channels.twilio_api`); optional handoff_template_sid: the content SID of an
+approved template sent to invite back a person whose last message is over 24 hours old, when a staff
+member answers their request to talk to a person (`channels.handoff`). What a reply emphasises (a centre's
 name) is sent in *bold*, in the TwiML and through the REST API alike (`channels.markup`).
 """
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -28,7 +31,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot import privacy
-from channels import deadline, guard, inbound, markup
+from channels import deadline, guard, handoff, inbound, markup
 from channels.buttons import ButtonMemory, numbered_list, payload_of
 from channels.dedup import Dedup
 from channels.splitting import WHATSAPP_LIMIT, split_text
@@ -82,15 +85,18 @@ class WhatsAppInput(InputChannel):
         """The channel from its credentials; fails when auth_token is missing (no request could be checked)."""
         if not credentials:
             cls.raise_missing_credentials_exception()
+        assert credentials is not None  # (raised just above: for the type checker)
         return cls(credentials.get("account_sid") or "", credentials.get("auth_token") or "",
                    credentials.get("whatsapp_number") or "", credentials.get("public_url") or None,
                    credentials.get("trusted_proxies") or DEFAULT_TRUSTED_PROXIES,
                    credentials.get("api_base_url") or None,
-                   float(credentials.get("reply_deadline_s") or deadline.WHATSAPP_DEADLINE_S))
+                   float(credentials.get("reply_deadline_s") or deadline.WHATSAPP_DEADLINE_S),
+                   credentials.get("handoff_template_sid") or None)
 
     def __init__(self, account_sid: str, auth_token: str, whatsapp_number: str,
                  public_url: Optional[str] = None, trusted_proxies: str = DEFAULT_TRUSTED_PROXIES,
-                 api_base_url: Optional[str] = None, reply_deadline_s: float = deadline.WHATSAPP_DEADLINE_S) -> None:
+                 api_base_url: Optional[str] = None, reply_deadline_s: float = deadline.WHATSAPP_DEADLINE_S,
+                 template_sid: Optional[str] = None) -> None:
         if not auth_token:
             raise ValueError("WhatsAppInput needs auth_token to check X-Twilio-Signature")
         self.account_sid = account_sid
@@ -107,6 +113,9 @@ class WhatsAppInput(InputChannel):
         self.rate_limit = guard.RateLimit("whatsapp")
         privacy.on_forget(self.buttons.forget)
         privacy.on_forget(self.rate_limit.forget)
+        handoff.RELAY.people[self.name()] = self.sender.send
+        if template_sid:  # WhatsApp's approved template, inviting back a person silent for over 24 hours
+            handoff.RELAY.template = functools.partial(self.sender.send_template, content_sid=template_sid)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health) and POST /webhook, which answers each message with the reply as TwiML.
@@ -159,9 +168,15 @@ class WhatsAppInput(InputChannel):
         if not await self.rate_limit.allow(sender, text):
             twiml.message(guard.too_many(text))
             return twiml
+        said = await handoff.RELAY.person_wrote(sender, text, handoff.now())
+        if said is not None:  # talking to a staff member: the assistant stays quiet
+            if said:
+                twiml.message(said)
+            return twiml
         collector = Collector()
         message = UserMessage(await self.buttons.resolve(sender, text), collector, sender,
-                              input_channel=self.name(), message_id=sid, metadata={"channel": "whatsapp"})
+                              input_channel=self.name(), message_id=sid,
+                              metadata={"channel": "whatsapp", "reply_to": privacy.seal(address)})
         handling = self.deadline.start(on_new_message(message), f"WhatsApp message {sid} from {sender}")
         if not await self.deadline.met(handling, lambda: self._deliver_late(address, sender, text, collector)):
             twiml.message(guard.late(text))

@@ -78,7 +78,7 @@ def database_url(request, tmp_path, monkeypatch) -> Iterator[str]:
         with engine.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
-    db.engine.cache_clear()
+    db.forget_engines()
 
 
 @pytest.fixture

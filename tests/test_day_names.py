@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
+from bot.dates.reading import weekly_hours
 from bot.dates.window import parse_window
 from bot.nlu.follow_ups import detail_asked
-from bot.staff.changes import read_hours
 
 THURSDAY_NOON = datetime(2026, 12, 3, 12, 0)
 
@@ -24,7 +24,7 @@ THURSDAY_NOON = datetime(2026, 12, 3, 12, 0)
     ("cuando quieran", None),
 ])
 def test_staff_write_opening_hours_with_days_whole_or_short_in_either_language(text, hours):
-    assert read_hours(text) == hours
+    assert weekly_hours(text) == hours
 
 
 @pytest.mark.parametrize("text", ["sat?", "¿y el sábado?", "y el dom?", "vie?", "what about sundays?"])

@@ -7,10 +7,9 @@ from datetime import datetime
 
 from sqlalchemy import text
 
-from bot.directory import db
+from bot.directory import db, members
 from bot.handoff import requests, schedule
 from bot.privacy import seal
-from bot.staff import members
 
 # Cúcuta (UTC-5): the centre opens mon and tue 08:00-16:00, sat 08:00-12:00. 2026-12-07 is a Monday.
 MONDAY_10_LOCAL = datetime(2026, 12, 7, 15, 0)   # UTC

@@ -83,7 +83,7 @@ def cluster(tmp_path_factory) -> Iterator[Cluster]:
         for process in processes:
             stop_group(process)
         db.engine(directory_url).dispose()
-        db.engine.cache_clear()
+        db.forget_engines()
         with admin.connect() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()

@@ -81,3 +81,26 @@ def test_report_from_the_command_line(database_url, tmp_path):
                           env={"BOT_DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert "últimos 30 días" in done.stdout and out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_requests_to_talk_to_a_person_are_counted_by_city_with_the_median_first_reply(database_url):
+    from bot.directory import members
+    from bot.handoff import requests
+
+    now = datetime.utcnow()
+    with db.session(database_url) as session:
+        ana = members.add(session, "1001", "Ana", [])
+        for number, (city, reply_after) in enumerate([("Cúcuta", 10), ("Cúcuta", 50), ("Quito", None),
+                                                      ("Cúcuta", 30)]):
+            created = now - timedelta(hours=2, minutes=number)
+            request, _ = requests.leave(session, sender=f"whatsapp-{number}", channel="whatsapp", reply_to=None,
+                                        city=city, language="es", question="?", context=[], now=created)
+            if reply_after is not None:
+                requests.record(session, request, "staff", "hola", created + timedelta(minutes=reply_after), ana.key)
+    with db.session(database_url) as session:
+        week = report.demand(session, 7, now + timedelta(seconds=5))
+    assert week.requests_by_city == {"Cúcuta": 3, "Quito": 1}
+    assert week.first_reply == timedelta(minutes=30) and week.requests_never_answered == 1
+    text = report.summary(week, Texts("es"))
+    assert "Pedidos de hablar con una persona: 4 (Cúcuta 3, Quito 1)" in text
+    assert "primera respuesta en 30 min (mediana); sin respuesta: 1" in text

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.directory import db, loader, search
+from bot.directory import db, loader, members, search
 from bot.directory.models import Event, Service
-from bot.staff import changes, members
+from bot.staff import changes
 from tests.conftest import FIXTURE
 
 SAMPLE = FIXTURE.parent.parent.parent / "data" / "directory" / "sample.yml"
@@ -130,7 +130,7 @@ def test_an_index_is_built_for_a_directory_loaded_before_it_existed(tmp_path):
     assert loader.load(SAMPLE.read_text("utf-8"), url).ok
     with db.engine(url).begin() as connection:
         connection.exec_driver_sql(f"DELETE FROM {search.TABLE}")  # as a database from before the index
-    db.engine.cache_clear()
+    db.forget_engines()
     assert found(url, "capital semilla", "bogota") == ["bog-employment"]
     with db.session(url) as current:
         assert current.scalars(select(Service)).first() is not None

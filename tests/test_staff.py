@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from typing import Iterator
@@ -9,9 +10,8 @@ from typing import Iterator
 import pytest
 from sqlalchemy import select
 
-from bot.directory import db, loader
+from bot.directory import db, loader, members
 from bot.directory.models import Centre, Change, Event
-from bot.staff import members
 from tests.channels.channel_harness import (
     TELEGRAM_SECRET,
     TELEGRAM_TOKEN,
@@ -62,6 +62,16 @@ def said(calls: list) -> str:
     return "\n".join(str(call.params.get("text") or call.params.get("caption") or "") for call in calls)
 
 
+def bold(call) -> list[str]:
+    """The parts of a sendMessage's text that its entities make bold (the texts checked here have no emoji before
+    them, so code points count as Telegram's UTF-16 units)."""
+    entities = call.params.get("entities") or []
+    entities = json.loads(entities) if isinstance(entities, str) else entities
+    text = call.params["text"]
+    return [text[entity["offset"]:entity["offset"] + entity["length"]] for entity in entities
+            if entity["type"] == "bold"]
+
+
 def whatsapp(world, text: str, sender: str = MIGRANT) -> str:
     """Send `text` from a WhatsApp number; the reply's messages, joined."""
     return "\n".join(signed_whatsapp(f"{world[0].url}/webhooks/whatsapp/webhook", text, sender))
@@ -104,8 +114,11 @@ def test_an_event_published_on_telegram_is_found_on_whatsapp(world):
     assert "No entendí la fecha" in said(telegram(world, STAFF, "ayer"))
     assert "tema" in said(telegram(world, STAFF, "el viernes a las 3 pm"))
     assert "descripción" in said(telegram(world, STAFF, "empleo"))
-    confirm = said(telegram(world, STAFF, "no"))
+    calls = telegram(world, STAFF, "no")
+    confirm = said(calls)
     assert "¿Publico este evento?" in confirm and "Taller de costura" in confirm and "15:00" in confirm
+    [card] = [call for call in calls if "Publico" in str(call.params.get("text"))]
+    assert bold(card) == ["Taller de costura"] and "*" not in card.params["text"]
     assert "Publicado" in said(telegram(world, STAFF, "si"))
     with db.session(world[0].database_url) as session:
         event = session.execute(select(Event).where(Event.category == "employment", Event.cancelled.is_(False),
@@ -135,8 +148,11 @@ def test_changed_opening_hours_are_answered_at_once_and_recorded(world):
     telegram(world, STAFF, "cambiar el horario del centro")
     telegram(world, STAFF, "Atalaya")
     telegram(world, STAFF, "horario")
-    confirm = said(telegram(world, STAFF, "lunes a viernes 9:00-17:00"))
+    calls = telegram(world, STAFF, "lunes a viernes 9:00-17:00")
+    confirm = said(calls)
     assert "Antes" in confirm and "09:00-17:00" in confirm
+    [card] = [call for call in calls if "Antes" in str(call.params.get("text"))]
+    assert bold(card) == ["Centro de Integración Atalaya"] and "*" not in card.params["text"]  # the name, in bold
     assert "Actualizado" in said(telegram(world, STAFF, "si"))
     assert "09:00-17:00" in whatsapp(world, "horario del centro en cucuta", "whatsapp:+573000000005")
     change = changes(world)[-1]

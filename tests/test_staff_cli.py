@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.directory import db, loader
-from bot.staff import members
+from bot.directory import db, loader, members
 from tests.conftest import FIXTURE
 from tests.test_loader import run_cli
 

@@ -27,7 +27,7 @@ from bot.secret_files import create_secret, write_secret
 
 VAR = settings.PROJECT_ROOT / "var"
 RASA = settings.PROJECT_ROOT / ".venv" / "bin" / "rasa"
-OPTIONAL = {"public_url", "base_url", "trusted_proxies", "api_base_url"}
+OPTIONAL = {"public_url", "base_url", "trusted_proxies", "api_base_url", "handoff_template_sid"}
 API_TOKEN_ENV = "RASA_API_TOKEN"
 LOOPBACK = "127.0.0.1"
 _VARIABLE = re.compile(r"\$\{(\w+)\}")

@@ -14,10 +14,12 @@ from sqlalchemy import func, select
 
 from bot import settings
 from bot.cli import launch, waiting
-from bot.directory import db, loader, queries, questions
+from bot.directory import db, loader, members, queries, questions
 from bot.directory.models import Centre
+from bot.handoff import requests as handoff
+from bot.privacy import staff_user
 from bot.rasa_server import conversations
-from bot.staff import members, report
+from bot.staff import report
 from bot.texts import Texts
 
 SAMPLE_DIRECTORY = settings.PROJECT_ROOT / "data" / "directory" / "sample.yml"
@@ -118,7 +120,9 @@ def staff_add(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
         member = members.add(session, args.telegram_id, args.name,
-                           [] if args.all_cities else args.city or members.cities_of(session, args.telegram_id))
+                             [] if args.all_cities else args.city or members.cities_of(session, args.telegram_id))
+        # their private chat with the bot has their user id: requests to talk to a person are announced there
+        handoff.remember_chat(session, member.key, members.telegram_user_id(args.telegram_id))
         print(f"staff: {member.name} ({', '.join(member.cities) or 'all cities'}), known by key {member.key}")
     return 0
 
@@ -129,6 +133,7 @@ def staff_remove(args: argparse.Namespace) -> int:
         if not members.remove(session, args.telegram_id):
             print(f"{args.telegram_id} is not staff", file=sys.stderr)
             return 1
+        handoff.forget_chat(session, staff_user(members.telegram_user_id(args.telegram_id)))
     print(f"removed {args.telegram_id}")
     return 0
 

@@ -6,6 +6,7 @@ and events are asked for by them ("eventos el viernes").
 
 from __future__ import annotations
 
+KEYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # as the directory stores days
 # Monday first, as Python's weekday() counts.
 WRITTEN: tuple[tuple[str, ...], ...] = (
     ("lunes", "lun", "monday", "mon"), ("martes", "mar", "tuesday", "tue", "tues"),
@@ -15,5 +16,4 @@ WRITTEN: tuple[tuple[str, ...], ...] = (
 INDEX: dict[str, int] = {name: index for index, names in enumerate(WRITTEN) for name in names}
 # Also another word ("mar": the sea, and March's short form): a day only where a day is expected (opening hours).
 NOT_ALONE = frozenset({"mar"})
-ANY = "|".join(sorted(INDEX, key=len, reverse=True))  # a regular expression: any way of writing a day
 WEEKDAYS = "|".join(sorted((name for name in INDEX if name not in NOT_ALONE), key=len, reverse=True))

@@ -19,10 +19,14 @@ from bot.directory.models import Base, DirectoryVersion
 event.listen(Session, "after_flush", search.keep_in_step)
 
 
-@functools.lru_cache(maxsize=8)
 def engine(url: Optional[str] = None) -> Engine:
-    """The engine for `url` (default: `BOT_DATABASE_URL`), with the tables created if missing."""
-    url = url or settings.database_url()
+    """The engine for `url` (default: `BOT_DATABASE_URL` as it is now), with the tables created if missing;
+    one engine a URL per process."""
+    return _engine(url or settings.database_url())
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         created = sqlite_engine(url)
     else:
@@ -30,6 +34,11 @@ def engine(url: Optional[str] = None) -> Engine:
     Base.metadata.create_all(created)
     search.create(created)
     return created
+
+
+def forget_engines() -> None:
+    """Forget every engine made so far (a test that dropped its database), so the next use makes a new one."""
+    _engine.cache_clear()
 
 
 def sqlite_engine(url: Union[str, URL]) -> Engine:

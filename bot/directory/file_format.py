@@ -9,17 +9,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Iterable, Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from bot.dates import day_names, stored
+from bot.dates.stored import moment_text as format_time  # noqa: F401 (the loader writes the file's dates with it)
 from bot.directory.categories import CATEGORIES
 from bot.normalise import fold
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_RANGE = re.compile(r"^([01]?\d|2[0-4]):([0-5]\d)\s*-\s*([01]?\d|2[0-4]):([0-5]\d)$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 COUNTRY_FIELDS = ("name", "timezone", "emergency")
@@ -65,35 +65,15 @@ def parse_hours(value: Any) -> Optional[str]:
     if not isinstance(value, dict):
         return "must be a mapping of days (mon..sun) to HH:MM-HH:MM"
     for day, ranges in value.items():
-        if str(day).lower()[:3] not in DAYS:
+        if str(day).lower()[:3] not in day_names.KEYS:
             return f"unknown day {day!r} (use mon, tue, wed, thu, fri, sat, sun)"
         for part in str(ranges).split(","):
-            match = _RANGE.match(part.strip())
-            if not match:
+            span = stored.span(part)
+            if span is None:
                 return f"{day}: {part.strip()!r} is not HH:MM-HH:MM"
-            start, end = (int(match[1]) * 60 + int(match[2]), int(match[3]) * 60 + int(match[4]))
-            if start >= end or end > 24 * 60:
+            if not span.ordered:
                 return f"{day}: {part.strip()!r} does not end after it starts"
     return None
-
-
-def parse_time(value: Any) -> Optional[datetime]:
-    """A local date-time from a YAML value ("2026-12-05T09:00", a datetime), or None if it is not one."""
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        try:
-            return datetime.fromisoformat(value.strip().replace(" ", "T", 1)).replace(tzinfo=None)
-        except ValueError:
-            return None
-    return None
-
-
-def format_time(value: datetime) -> str:
-    """A local date-time as the directory file writes it: YYYY-MM-DDTHH:MM[:SS]."""
-    return value.isoformat(timespec="seconds" if value.second else "minutes")
 
 
 MAX_FILE_CHARS = 10_000_000  # a directory of every centre of three countries is far smaller
@@ -213,7 +193,7 @@ class _Checker:
             if required:
                 self.problem(name, "is missing")
             return None
-        moment = parse_time(value)
+        moment = stored.moment(value)
         if moment is None:
             self.problem(name, f"{value!r} is not a date and time (YYYY-MM-DDTHH:MM)")
         return moment
@@ -333,7 +313,7 @@ def _centres(data: dict, parsed: Parsed, countries: set[str]) -> dict[str, str]:
             check.problem("latitude" if row["latitude"] is None else "longitude",
                           "latitude and longitude go together")
         if ident:
-            cities[ident] = city
+            cities[ident] = city or ""  # no city: a problem noted above, the file is refused
         parsed.centres.append(row)
     return cities
 

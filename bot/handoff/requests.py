@@ -80,6 +80,12 @@ def record(session: Session, request: HandoffRequest, author: str, text: str, no
     return message
 
 
+def messages_of(session: Session, request: HandoffRequest) -> list[HandoffMessage]:
+    """The messages relayed in `request`, oldest first."""
+    return list(session.execute(select(HandoffMessage).where(HandoffMessage.request_id == request.id)
+                                .order_by(HandoffMessage.id)).scalars())
+
+
 def close(request: HandoffRequest, now: datetime) -> None:
     """End `request`: the assistant answers the person again."""
     request.status, request.closed_at = CLOSED, now
@@ -123,6 +129,11 @@ def chat_of(session: Session, staff_key: str) -> Optional[str]:
     """The chat id staff member `staff_key` can be written to, None when they never wrote to the bot."""
     chat = session.get(StaffChat, staff_key)
     return unseal(chat.chat) if chat else None
+
+
+def forget_chat(session: Session, staff_key: str) -> None:
+    """Forget where staff member `staff_key` can be written to (they are no longer staff)."""
+    session.execute(delete(StaffChat).where(StaffChat.staff_key == staff_key))
 
 
 def forget(session: Session, sender: str) -> int:

@@ -10,10 +10,9 @@ from typing import Optional
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.directory import hours, queries
+from bot.directory import hours, members, queries
 from bot.directory.models import Centre, HandoffRequest, Staff
 from bot.handoff.requests import TAKEN, WAITING
-from bot.staff import members
 
 RETURN_ENV = "BOT_HANDOFF_RETURN_HOURS"  # working hours without a staff reply before a request goes back
 DEFAULT_RETURN_HOURS = 2.0
@@ -45,6 +44,11 @@ def answer_expected(session: Session, city: str, now: datetime) -> Optional[date
         if opening is not None:
             moments.append(opening)
     return min(moments, default=None)
+
+
+def open_now(session: Session, city: str, now: datetime) -> bool:
+    """Whether a centre of `city` is open at `now` (UTC)."""
+    return any(hours.is_open(centre.hours, _local(centre, now)) for centre in queries.centres_in(session, city))
 
 
 def _opened_between(centres: list[Centre], since: datetime, now: datetime) -> bool:

@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.dates.day_names import WEEKDAYS
-from bot.directory import db, search
+from bot.directory import db, members, search
 from bot.directory.categories import CATEGORIES, categories_in
 from bot.nlu import intent_vote, language, meaning, safety, triage
 from bot.nlu.follow_ups import detail_asked, detail_asked_last, detail_named, sentences_of
@@ -45,7 +45,6 @@ from bot.nlu.places import NameIndex, after_a_pronoun, on_the_way, word_before
 from bot.nlu.preamble import without_preamble
 from bot.normalise import fold
 from bot.rasa_server import speedups
-from bot.staff import members
 
 log = logging.getLogger(__name__)
 ORIGINAL_TEXT = "original_text"

@@ -18,7 +18,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterable, Optional
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select, union
@@ -124,7 +124,7 @@ def district_gazetteer() -> dict[str, str]:
     return _unambiguous((fold(district), city.strip()) for district, city in pairs)
 
 
-def _unambiguous(pairs) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _unambiguous(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
     """name -> value for the names that have one value only."""
     found: dict[str, set[str]] = {}
     for name, value in pairs:

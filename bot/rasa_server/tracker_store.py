@@ -2,7 +2,7 @@
 
 - Sender ids (phone numbers, Telegram chat ids) are never stored in clear: rows
   are keyed by `bot.privacy.pseudonym(sender_id)`, a keyed hash.
-- The staff proof a message's metadata may carry (`bot.privacy.vouch`) is not stored.
+- The staff proof and the sealed address a message's metadata may carry (`ONE_TURN_FIELDS`) are not stored.
 - When a turn ran `action_delete_data` (the user confirmed "delete my data"),
   saving that turn deletes every stored event of the sender instead, so nothing
   of the conversation is left, and the channels forget what they keep for the
@@ -48,14 +48,19 @@ def _row(key: str, event: Event) -> dict:
             "action_name": data.get("name"), "data": json.dumps(data)}
 
 
+# What a message's metadata carries for its own turn only: the staff proof (`bot.privacy.vouch`), and the
+# person's sealed address (`bot.privacy.seal`), which only a request to talk to a person keeps.
+ONE_TURN_FIELDS = frozenset({"staff_proof", "reply_to"})
+
+
 def _without_proof(data: dict) -> dict:
-    """An event's data without the staff proof of a message's metadata, wherever Rasa copies that metadata
-    (the event's, its parse data's, and the `session_started_metadata` slot): it holds for one turn only."""
+    """An event's data without what a message's metadata carries for one turn only (ONE_TURN_FIELDS), wherever
+    Rasa copies that metadata (the event's, its parse data's, and the `session_started_metadata` slot)."""
     places = [(data, "metadata"), (data.get("parse_data") or {}, "metadata"), (data, "value")]
     for holder, key in places:
         value = holder.get(key)
-        if isinstance(value, dict) and "staff_proof" in value:
-            holder[key] = {name: item for name, item in value.items() if name != "staff_proof"}
+        if isinstance(value, dict) and not ONE_TURN_FIELDS.isdisjoint(value):
+            holder[key] = {name: item for name, item in value.items() if name not in ONE_TURN_FIELDS}
     return data
 
 

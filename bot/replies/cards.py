@@ -280,7 +280,7 @@ def services_reply(session: Session, texts: Texts, city: str, category: Optional
     reply.remaining = _remaining(total, page)
     named = shown[0].city if shown else city
     if categories:
-        reply.say(texts("text_services_in_city", category=category_name(texts, category), city=named))
+        reply.say(texts("text_services_in_city", category=category_name(texts, categories[0]), city=named))
         for service in shown:
             reply.show(texts, service, service_card(texts, service, staff))
     else:
@@ -451,7 +451,8 @@ def _emergency_lines(session: Session, city: Optional[str], self_harm: bool) -> 
 
 
 def human_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:
-    """Who to call or write to: the centres of the user's city, else one centre a city."""
+    """Who to call or write to now (the centres of the user's city, open now or when they open; else one centre
+    a city), and the offer to leave the question for the team of their city instead."""
     reply = Reply()
     centres = queries.centres_in(session, city) if city else []
     if not centres:
@@ -460,8 +461,11 @@ def human_reply(session: Session, texts: Texts, city: Optional[str]) -> Reply:
     for centre in centres[:8]:
         contact = " / ".join(part for part in (centre.phone, centre.whatsapp and
                                                whatsapp_link(centre.whatsapp), centre.email) if part)
-        lines.append(f"• {localised(centre.name, texts.language)} ({centre.city}): {contact}")
+        status = open_status(texts, centre.hours, queries.local_now_at(centre)) if city else ""
+        lines.append(f"• {localised(centre.name, texts.language)} ({centre.city}): {contact}"
+                     + (f" · {status}" if status else ""))
     reply.say("\n".join(lines))
     if not city:
         reply.say(texts("text_human_no_city"))
+    reply.say(texts("text_human_offer"), texts.buttons("text_human_offer"))
     return reply

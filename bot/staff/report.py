@@ -7,8 +7,10 @@ message text is that of unanswered questions, with digits masked.
 from __future__ import annotations
 
 import io
+import re
+import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Optional
 
@@ -19,10 +21,12 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bot.directory.models import Question  # noqa: E402
+from bot.directory.models import HandoffRequest, Question  # noqa: E402
+from bot.normalise import fold  # noqa: E402
 from bot.texts import Texts  # noqa: E402
 
 TOP = 5
+_MONTH = re.compile(r"\b30\b|\bmes\b|\bmonth\b|\bmensual\b|\bmonthly\b")
 
 
 @dataclass
@@ -36,6 +40,14 @@ class Demand:
     by_city: Counter
     by_language: Counter
     unanswered: list[tuple[str, int]]
+    requests_by_city: Counter = field(default_factory=Counter)  # requests to talk to a person
+    first_reply: Optional[timedelta] = None                     # their median time to a staff member's reply
+    requests_never_answered: int = 0
+
+
+def days_asked(text: str) -> int:
+    """The period a request for the report asks for: 30 days when it says a month ("reporte del mes"), else 7."""
+    return 30 if _MONTH.search(fold(text)) else 7
 
 
 def demand(session: Session, days: int = 7, now: Optional[datetime] = None) -> Demand:
@@ -45,10 +57,18 @@ def demand(session: Session, days: int = 7, now: Optional[datetime] = None) -> D
                                                        Question.at <= end)).scalars())
     asked = [row for row in rows if row.topic != "unanswered"]
     unanswered = Counter(" ".join(row.text.split()).lower() for row in rows if not row.answered and row.text)
+    start = end - timedelta(days=days)
+    handoffs = list(session.execute(select(HandoffRequest).where(HandoffRequest.created_at >= start,
+                                                                 HandoffRequest.created_at <= end)).scalars())
+    waits = [(request.first_reply_at - request.created_at).total_seconds() for request in handoffs
+             if request.first_reply_at is not None]
     return Demand(days=days, conversations=len({row.sender for row in rows}), questions=len(rows),
                   by_topic=Counter(row.topic for row in asked), by_city=Counter(row.city for row in asked if row.city),
                   by_language=Counter(row.language for row in rows if row.language),
-                  unanswered=unanswered.most_common(TOP))
+                  unanswered=unanswered.most_common(TOP),
+                  requests_by_city=Counter(request.city for request in handoffs),
+                  first_reply=timedelta(seconds=statistics.median(waits)) if waits else None,
+                  requests_never_answered=sum(1 for request in handoffs if request.first_reply_at is None))
 
 
 def _topic_name(texts: Texts, topic: str) -> str:
@@ -68,10 +88,22 @@ def summary(data: Demand, texts: Texts) -> str:
              texts("text_report_by_topic", items=listing(data.by_topic, lambda key: _topic_name(texts, key))),
              texts("text_report_by_city", items=listing(data.by_city)),
              texts("text_report_by_language", items=listing(data.by_language, str.upper))]
+    if data.requests_by_city:
+        lines.append(texts("text_report_requests", count=sum(data.requests_by_city.values()),
+                           cities=listing(data.requests_by_city), median=_duration(data.first_reply),
+                           never=data.requests_never_answered))
     if data.unanswered:
         lines.append(texts("text_report_unanswered"))
         lines += [f"• «{text}» ×{count}" for text, count in data.unanswered]
     return "\n".join(lines)
+
+
+def _duration(span: Optional[timedelta]) -> str:
+    """"2 h 05 min", "35 min", or "—" when there is none."""
+    if span is None:
+        return "—"
+    minutes = round(span.total_seconds() / 60)
+    return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
 
 
 def chart(data: Demand, texts: Texts) -> bytes:

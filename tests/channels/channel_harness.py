@@ -211,6 +211,7 @@ class Call:
     files: dict
     at: float
     status: int
+    result: Any = None  # what the fake answered (a sent message: its message_id)
 
     @property
     def chat(self) -> str:
@@ -255,10 +256,11 @@ class FakeBotApi:
         params, files = await _parameters(request)
         failure = self._take_failure(method.lower(), str(params.get("chat_id")))
         status = failure[0] if failure else 200
-        self.calls.append(Call(request.match_info["token"], method, params, files, time.monotonic(), status))
+        result = None if failure else self._result(method.lower(), params)
+        self.calls.append(Call(request.match_info["token"], method, params, files, time.monotonic(), status, result))
         if failure:
             return web.json_response(failure[1], status=failure[0])
-        return web.json_response({"ok": True, "result": self._result(method.lower(), params)})
+        return web.json_response({"ok": True, "result": result})
 
     def _take_failure(self, method: str, chat: str) -> Optional[tuple[int, dict]]:
         for key in ((method, chat), (method, "*")):

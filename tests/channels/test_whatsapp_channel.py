@@ -26,6 +26,7 @@ from channel_harness import (
 )
 from twilio.request_validator import RequestValidator
 
+from bot.privacy import unseal
 from channels.guard import RATE_LIMIT
 from channels.whatsapp import WhatsAppInput
 from tools.bench.stand_ins import FakeTwilioApi
@@ -77,7 +78,10 @@ def test_a_text_is_answered_in_twiml(server, agent):
     [message] = agent.received("whatsapp:+573000000003")
     assert message.text == "Hola"
     assert message.input_channel == "whatsapp"
-    assert message.metadata == {"channel": "whatsapp"}  # not the display name: it is a real name
+    assert set(message.metadata) == {"channel", "reply_to"}  # not the display name: it is a real name
+    # the address to answer on (if the person leaves a question for the team), sealed: no number in clear
+    assert "3000000003" not in message.metadata["reply_to"]
+    assert unseal(message.metadata["reply_to"]) == "whatsapp:+573000000003"
     assert message.sender_id.startswith("whatsapp-") and "3000000003" not in message.sender_id
 
 

@@ -68,6 +68,7 @@ class FakeTwilioApi:
     def __init__(self, account_sid: str, auth_token: str) -> None:
         self.account_sid, self.auth_token = account_sid, auth_token
         self.messages: list[TwilioMessage] = []
+        self.failures = 0  # the next this many messages are answered 500, as Twilio when it fails
         self.url = ""
 
     async def start(self, port: int = 0) -> "FakeTwilioApi":
@@ -81,6 +82,9 @@ class FakeTwilioApi:
         form = dict(await request.post())
         auth = request.headers.get("Authorization", "")
         expected = aiohttp.BasicAuth(self.account_sid, self.auth_token).encode()
+        if self.failures:
+            self.failures -= 1
+            return web.json_response({"code": 20500, "message": "Internal Server Error", "status": 500}, status=500)
         self.messages.append(TwilioMessage(request.match_info["account"], form, auth == expected))
         return web.json_response({"sid": f"SM{len(self.messages):032x}", "status": "queued",
                                   "to": form.get("To"), "from": form.get("From"), "body": form.get("Body")},
