@@ -111,3 +111,12 @@ def test_deleting_my_data_erases_my_requests_and_their_messages(loaded):
         assert left == ["whatsapp-other"]
         assert session.execute(text("select count(*) from handoff_messages")).scalar_one() == 0
         assert requests.by_notice(session, "staff-key", 77) is None
+
+
+def test_a_request_number_is_never_given_again_even_after_its_request_was_erased(loaded):
+    with db.session() as session:
+        first = _leave(session)[0].id
+    with db.session() as session:
+        requests.forget(session, "whatsapp-abc")
+    with db.session() as session:
+        assert _leave(session, sender="whatsapp-new")[0].id > first

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from bot.directory import db, loader, members, search
 from bot.directory.models import Event, Service
-from bot.staff import changes
+from bot.staff import lookup
+from bot.staff.events import CancelEvent, PublishEvent
 from tests.conftest import FIXTURE
 
 SAMPLE = FIXTURE.parent.parent.parent / "data" / "directory" / "sample.yml"
@@ -99,14 +100,14 @@ def test_what_staff_publish_or_load_is_found_at_once_and_what_they_cancel_is_not
     assert loader.load(SAMPLE.read_text("utf-8"), database_url).ok
     with db.session(database_url) as current:
         member = members.add(current, "111", "Ana", ["Lima"])
-        place = changes.read_place(current, "Lima, Jirón Huaraz 1345")
-        event = changes.publish_event(current, member, "Taller de repostería venezolana", place,
-                                            datetime(2026, 12, 3, 15, 0), "employment", "Aprende a hacer tequeños")
+        place = lookup.read_place(current, "Lima, Jirón Huaraz 1345")
+        event = PublishEvent("Taller de repostería venezolana", place, datetime(2026, 12, 3, 15, 0), "employment",
+                             "Aprende a hacer tequeños").apply(current, member)
         ident = event.id
     assert found(database_url, "hay algun curso de reposteria?", "lima") == [ident]
     assert found(database_url, "donde enseñan a hacer tequeños") == [ident]
     with db.session(database_url) as current:
-        changes.cancel_event(current, member, ident)
+        CancelEvent.read(current, ident).apply(current, member)
     assert found(database_url, "hay algun curso de reposteria?", "lima") == []
 
     extra = SAMPLE.read_text("utf-8").replace("id: lim-health", "id: lim-health-2", 1)

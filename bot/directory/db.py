@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import time
 from contextlib import contextmanager
 from typing import Iterator, Optional, Union
 
 from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import QueuePool
 
@@ -25,14 +27,26 @@ def engine(url: Optional[str] = None) -> Engine:
     return _engine(url or settings.database_url())
 
 
+CREATE_TRIES = 3
+
+
 @functools.lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         created = sqlite_engine(url)
     else:
         created = create_engine(url, future=True, pool_pre_ping=True)  # a server may drop idle connections
-    Base.metadata.create_all(created)
-    search.create(created)
+    for attempt in range(1, CREATE_TRIES + 1):
+        try:
+            Base.metadata.create_all(created)
+            search.create(created)
+            return created
+        except (IntegrityError, ProgrammingError):
+            # another process created the same tables at the same moment (two servers starting on a new
+            # PostgreSQL database): they exist now, which the next try sees
+            if attempt == CREATE_TRIES:
+                raise
+            time.sleep(0.2 * attempt)
     return created
 
 

@@ -172,6 +172,7 @@ class HandoffRequest(Base):
     """
 
     __tablename__ = "handoff_requests"
+    __table_args__ = {"sqlite_autoincrement": True}  # a number is never given again, even after an erasure
     id = Column(Integer, primary_key=True, autoincrement=True)  # the request number staff see
     sender = Column(String(80), nullable=False, index=True)
     channel = Column(String(20), nullable=False)                # whatsapp | telegram | rest

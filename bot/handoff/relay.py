@@ -86,7 +86,10 @@ class Relay:
                 reply = None if _FORGET.search(folded) else Texts(request.language)("text_handoff_closed_person")
             elif request.status == requests.TAKEN:
                 notes += _to_handlers(session, request, "text_handoff_person_says", text=text)
-        await self._send(notes)
+            language = request.language
+        delivered = await self._send(notes)
+        if reply == "" and notes and not any(delivered):
+            return Texts(language)("text_handoff_not_delivered_person")
         return reply
 
     async def staff_wrote(self, user_id: int, chat_id: str, text: str, reply_to: Optional[int],
@@ -104,8 +107,9 @@ class Relay:
             requests.remember_chat(session, member.key, chat_id)
             if command in ("/requests", "/solicitudes"):
                 return _listing(session, member)
-            request = requests.by_notice(session, member.key, reply_to) if reply_to is not None else None
-            if request is None:
+            if reply_to is not None:  # a reply answers the request it replies to, or none: never another one
+                request = requests.by_notice(session, member.key, reply_to)
+            else:
                 mine = _taken_by(session, member)
                 if len(mine) > 1 and not command.startswith("/"):
                     return STAFF_TEXTS("text_handoff_which", numbers=", ".join(f"n.º {r.id}" for r in mine))
@@ -169,19 +173,19 @@ class Relay:
                     notes += _announcement(session, request)
         await self._send(notes)
 
-    async def _send(self, notes: list[_Note]) -> None:
-        """Send `notes` (committed already); the message ids of announcements are kept, so replies find them."""
-        noticed = []
+    async def _send(self, notes: list[_Note]) -> list[bool]:
+        """Send `notes` (committed already): whether each was delivered. The message ids of announcements are
+        kept, so that replies to them find their request."""
+        delivered = []
         for note in notes:
             sent = await self._send_one(note)
-            if note.take is not None and isinstance(sent, int) and not isinstance(sent, bool):
-                noticed.append((note.take, note.staff_key, sent))
-        if noticed:
-            with db.session() as session:
-                for number, staff_key, message_id in noticed:
-                    request = requests.get(session, number)
-                    if request is not None and staff_key:
-                        requests.noticed(session, request, staff_key, message_id, datetime.utcnow())
+            delivered.append(bool(sent))
+            if note.take is not None and note.staff_key and isinstance(sent, int) and not isinstance(sent, bool):
+                with db.session() as session:  # at once: a reply may come before the next note is sent
+                    request = requests.get(session, note.take)
+                    if request is not None:
+                        requests.noticed(session, request, note.staff_key, sent, datetime.utcnow())
+        return delivered
 
     async def _send_one(self, note: _Note) -> bool | int:
         """Send one note: to a staff chat (the message id, or False), a person, or WhatsApp's template."""

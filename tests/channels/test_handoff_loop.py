@@ -237,3 +237,52 @@ def test_deleting_my_data_during_a_request_ends_it_and_erases_it(rasa, fake_api)
         left = session.execute(text("select count(*) from handoff_requests where sender = :s"),
                                {"s": channel_sender("whatsapp", person)}).scalar_one()
     assert left == 0
+
+
+def test_a_bot_api_failure_relaying_a_persons_message_is_retried_and_the_person_told_when_it_finally_fails(
+        rasa, fake_api):
+    person = "whatsapp:+573009990107"
+    number = leave_question(rasa, person, "¿Puedo llevar a mi perro al albergue?")
+    notice = sent_to(fake_api, ANA, "perro al albergue")
+    telegram(rasa, ANA, "Déjame preguntar y te digo.", reply_to=notice.result["message_id"])
+    fake_api.fail("sendMessage", ANA, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    assert whatsapp(rasa, person, "es pequeño") == ""  # the second try got through
+    assert sent_to(fake_api, ANA, f"n.º {number}: es pequeño")
+    for _ in range(4):  # every try fails
+        fake_api.fail("sendMessage", ANA, 502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+    assert "no pudo llegar al equipo" in whatsapp(rasa, person, "y tiene vacunas")
+
+
+def test_a_taken_request_left_unanswered_for_two_working_hours_goes_back_to_everyone(rasa, fake_api, twilio):
+    person = "whatsapp:+573009990108"
+    number = leave_question(rasa, person, "¿Hay clases de inglés?")
+    sent_to(fake_api, LUIS, "clases de inglés")
+    press(rasa, ANA, f"handoff:take:{number}")
+    sent_to(fake_api, ANA, f"La solicitud n.º {number} es tuya")
+    with db.session(rasa.database_url) as session:  # taken a week ago: the centre has been open long since
+        requests.get(session, number).taken_at = datetime.utcnow() - timedelta(days=7)
+    assert "vuelve a todo el equipo de Cúcuta" in twilio_to(twilio, person, "vuelve a todo el equipo")["Body"]
+    announced = [c for c in fake_api.to(LUIS, "sendMessage") if "clases de inglés" in c.params.get("text", "")]
+    give_up = time.monotonic() + 10
+    while len(announced) < 2 and time.monotonic() < give_up:
+        time.sleep(0.1)
+        announced = [c for c in fake_api.to(LUIS, "sendMessage") if "clases de inglés" in c.params.get("text", "")]
+    assert len(announced) == 2  # announced again, with its button
+    with db.session(rasa.database_url) as session:
+        request = requests.get(session, number)
+        assert request.status == "waiting" and request.staff_key is None and request.returned == 1
+
+
+def test_a_whatsapp_user_cannot_list_the_requests(rasa):
+    reply = whatsapp(rasa, "whatsapp:+573009990109", "/requests")
+    assert "Solicitudes abiertas" not in reply and "n.º" not in reply
+
+
+def test_deleting_my_data_after_a_request_ended_erases_it(rasa, fake_api):
+    person = "whatsapp:+573009990110"
+    number = leave_question(rasa, person, "Consulta sobre mi cita")
+    assert "Vuelves a hablar con el asistente" in whatsapp(rasa, person, "ya está, gracias")
+    whatsapp(rasa, person, "borrar mis datos")
+    whatsapp(rasa, person, "sí")
+    with db.session(rasa.database_url) as session:
+        assert requests.get(session, number) is None
