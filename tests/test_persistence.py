@@ -6,13 +6,16 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from typing import Iterator
 
 import pytest
 import yaml
+from sqlalchemy import text
 
 from bot.directory import db, questions
 from bot.directory.models import Question
+from bot.handoff import requests
 from bot.privacy import pseudonym
 from bot.rasa_server import conversations
 from tests.conftest import HERE, serve_fixture
@@ -88,8 +91,14 @@ def test_purge_from_the_command_line(tmp_path):
     url = f"sqlite:///{tmp_path / 'directory.db'}"
     with db.session(url) as session:
         questions.record(session, "someone", "legal", "Quito", "es", "whatsapp")
+        old = datetime.utcnow() - timedelta(days=100)
+        asked, _ = requests.leave(session, sender="whatsapp-old", channel="whatsapp", reply_to=None, city="Quito",
+                                  language="es", question="¿y mi cita?", context=[], now=old)
+        requests.record(session, asked, "staff", "el lunes", old)
     done = subprocess.run([sys.executable, "-m", "bot", "privacy", "purge", "--older-than", "0m",
                            "--endpoints", str(endpoints)], cwd=HERE.parent, capture_output=True, text=True,
                           env={"BOT_DATABASE_URL": url, "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
-    assert "1 report entries" in done.stdout
+    assert "1 report entries and 1 requests to talk to a person" in done.stdout
+    with db.session(url) as session:
+        assert session.execute(text("select count(*) from handoff_messages")).scalar_one() == 0

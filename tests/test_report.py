@@ -100,7 +100,7 @@ def test_requests_to_talk_to_a_person_are_counted_by_city_with_the_median_first_
     with db.session(database_url) as session:
         week = report.demand(session, 7, now + timedelta(seconds=5))
     assert week.requests_by_city == {"Cúcuta": 3, "Quito": 1}
-    assert week.first_reply == timedelta(minutes=30) and week.requests_never_answered == 1
+    assert week.first_reply == timedelta(minutes=30) and week.requests_never_answered == 1 and week.relayed == 3
     text = report.summary(week, Texts("es"))
     assert "Pedidos de hablar con una persona: 4 (Cúcuta 3, Quito 1)" in text
-    assert "primera respuesta en 30 min (mediana); sin respuesta: 1" in text
+    assert "primera respuesta en 30 min (mediana); sin respuesta: 1; mensajes transmitidos: 3." in text

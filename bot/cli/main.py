@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -193,8 +194,9 @@ def privacy_purge(args: argparse.Namespace) -> int:
     purged = conversations.purge(url, seconds) if url else conversations.Purged(0, 0)
     with db.session() as session:
         entries = questions.purge(session, seconds)
+        talks = handoff.purge(session, timedelta(seconds=seconds), datetime.utcnow())
     print(f"deleted {purged.events} stored events older than {args.older_than} ({purged.conversations} "
-          f"conversations entirely) and {entries} report entries")
+          f"conversations entirely), {entries} report entries and {talks} requests to talk to a person")
     return 0
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Optional, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from bot.directory.models import HandoffMessage, HandoffNotice, HandoffRequest, Staff, StaffChat
 from bot.normalise import fold
@@ -138,7 +139,20 @@ def forget_chat(session: Session, staff_key: str) -> None:
 
 def forget(session: Session, sender: str) -> int:
     """Erase every request of conversation `sender`, with its messages and notices; how many requests."""
-    numbers = list(session.execute(select(HandoffRequest.id).where(HandoffRequest.sender == sender)).scalars())
+    return _erase(session, select(HandoffRequest.id).where(HandoffRequest.sender == sender))
+
+
+def purge(session: Session, older_than: timedelta, now: datetime) -> int:
+    """Erase the requests last written in longer ago than `older_than` (open or not), with their messages and
+    notices; how many requests."""
+    return _erase(session, select(HandoffRequest.id).where(HandoffRequest.last_person_at < now - older_than,
+                                                           func.coalesce(HandoffRequest.closed_at,
+                                                                         HandoffRequest.last_person_at)
+                                                           < now - older_than))
+
+
+def _erase(session: Session, which: Select) -> int:
+    numbers = list(session.execute(which).scalars())
     if numbers:
         session.execute(delete(HandoffMessage).where(HandoffMessage.request_id.in_(numbers)))
         session.execute(delete(HandoffNotice).where(HandoffNotice.request_id.in_(numbers)))

@@ -18,10 +18,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bot.directory.models import HandoffRequest, Question  # noqa: E402
+from bot.directory.models import HandoffMessage, HandoffRequest, Question  # noqa: E402
 from bot.normalise import fold  # noqa: E402
 from bot.texts import Texts  # noqa: E402
 
@@ -43,6 +43,7 @@ class Demand:
     requests_by_city: Counter = field(default_factory=Counter)  # requests to talk to a person
     first_reply: Optional[timedelta] = None                     # their median time to a staff member's reply
     requests_never_answered: int = 0
+    relayed: int = 0                                            # messages relayed between people and staff
 
 
 def days_asked(text: str) -> int:
@@ -68,7 +69,9 @@ def demand(session: Session, days: int = 7, now: Optional[datetime] = None) -> D
                   unanswered=unanswered.most_common(TOP),
                   requests_by_city=Counter(request.city for request in handoffs),
                   first_reply=timedelta(seconds=statistics.median(waits)) if waits else None,
-                  requests_never_answered=sum(1 for request in handoffs if request.first_reply_at is None))
+                  requests_never_answered=sum(1 for request in handoffs if request.first_reply_at is None),
+                  relayed=session.execute(select(func.count()).select_from(HandoffMessage)
+                                          .where(HandoffMessage.at >= start, HandoffMessage.at <= end)).scalar_one())
 
 
 def _topic_name(texts: Texts, topic: str) -> str:
@@ -91,7 +94,7 @@ def summary(data: Demand, texts: Texts) -> str:
     if data.requests_by_city:
         lines.append(texts("text_report_requests", count=sum(data.requests_by_city.values()),
                            cities=listing(data.requests_by_city), median=_duration(data.first_reply),
-                           never=data.requests_never_answered))
+                           never=data.requests_never_answered, messages=data.relayed))
     if data.unanswered:
         lines.append(texts("text_report_unanswered"))
         lines += [f"• «{text}» ×{count}" for text, count in data.unanswered]

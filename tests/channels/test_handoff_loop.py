@@ -286,3 +286,18 @@ def test_deleting_my_data_after_a_request_ended_erases_it(rasa, fake_api):
     whatsapp(rasa, person, "sí")
     with db.session(rasa.database_url) as session:
         assert requests.get(session, number) is None
+
+
+def test_a_person_on_telegram_gets_the_staff_members_answer_in_their_own_chat(rasa, fake_api):
+    person = 4150  # a Telegram user who is not staff
+    telegram(rasa, person, "I want to talk to a person in Cúcuta")
+    offer = sent_to(fake_api, person, "leave your question")
+    press(rasa, person, next(button["callback_data"] for button in offer.keyboard()))
+    assert sent_to(fake_api, person, "Write your question in your own words")
+    telegram(rasa, person, "Is there English-speaking legal advice?")
+    left = sent_to(fake_api, person, "Done: your question no.")
+    number = int(left.params["text"].split("no. ")[1].split()[0])
+    notice = sent_to(fake_api, ANA, "English-speaking legal advice")
+    assert f"n.º {number}" in notice.params["text"] and "idioma: en" in notice.params["text"]
+    telegram(rasa, ANA, "Yes: on Mondays, ask for Marta.", reply_to=notice.result["message_id"])
+    assert sent_to(fake_api, person, "👤 Ana (Cúcuta team): Yes: on Mondays, ask for Marta.")
