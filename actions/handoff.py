@@ -81,8 +81,8 @@ def _when(texts: Texts, session: Session, city: str, now: datetime) -> str:
         return texts("text_handoff_when_unknown")
     if schedule.open_now(session, city, now):
         return texts("text_handoff_when_open")
-    return texts("text_handoff_when_opens", moment=format_datetime(expected, "EEEE d MMMM, HH:mm",
-                                                                    locale=texts.language))
+    moment = format_datetime(expected, texts("text_handoff_moment_pattern"), locale=texts.language)
+    return texts("text_handoff_when_opens", moment=moment)
 
 
 def _before_this_message(tracker: Tracker, slot: str) -> Any:
