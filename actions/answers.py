@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from sqlalchemy.orm import Session
 
-from actions.base import DirectoryAction
+from actions.base import DirectoryAction, before_latest_message, slot_before_latest_message
 from actions.city_form import ask_city, city_guess
 from actions.staff import staff_member
 from bot.dates.window import parse_window
@@ -157,7 +157,7 @@ def _kept_city(tracker: Tracker, session: Session, texts: Texts) -> Optional[tup
     city; else None."""
     entities = tracker.latest_message.get("entities") or []
     cities = [entity for entity in entities if entity.get("entity") == "city"]
-    before = _city_before(tracker)
+    before = slot_before_latest_message(tracker, "city")
     if not cities or any(entity.get("extractor") != "DirectoryWords" for entity in cities) or not before \
             or fold(before) == fold(str(tracker.get_slot("city") or "")):
         return None
@@ -165,16 +165,6 @@ def _kept_city(tracker: Tracker, session: Session, texts: Texts) -> Optional[tup
     if not hits:
         return None
     return cards.found_reply(texts, hits, staff=staff_member(session, tracker) is not None), before
-
-
-def _city_before(tracker: Tracker) -> Optional[str]:
-    """The conversation's city before the latest message."""
-    passed = False
-    for event in reversed(tracker.events):
-        passed = passed or event.get("event") == "user"
-        if passed and event.get("event") == "slot" and event.get("name") == "city":
-            return event.get("value")
-    return None
 
 
 # What a follow-up asks about the things just shown (`bot.replies.details`).
@@ -274,11 +264,10 @@ class ActionFallback(DirectoryAction):
 
 def _fallback_before(tracker: Tracker) -> bool:
     """Whether the assistant's answer to the message before this one was also "not understood"."""
-    users = 0
-    for event in reversed(tracker.events):
+    for event in before_latest_message(tracker):
         if event.get("event") == "user":
-            users += 1
-        elif users == 1 and event.get("event") == "action" and event.get("name") not in ("action_listen", None):
+            return False
+        if event.get("event") == "action" and event.get("name") not in ("action_listen", None):
             return event.get("name") == "action_fallback"
     return False
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterator, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -46,3 +46,18 @@ class DirectoryAction(Action, ABC):
         for message in reply.messages:
             dispatcher.utter_message(**message)
         return events
+
+
+def before_latest_message(tracker: Tracker) -> Iterator[Dict[Text, Any]]:
+    """The conversation's events from before the latest user message, newest first."""
+    passed = False
+    for event in reversed(tracker.events):
+        if passed:
+            yield event
+        passed = passed or event.get("event") == "user"
+
+
+def slot_before_latest_message(tracker: Tracker, slot: Text) -> Any:
+    """The value `slot` had before the latest user message (which may have set it again); None if it had none."""
+    return next((event.get("value") for event in before_latest_message(tracker)
+                 if event.get("event") == "slot" and event.get("name") == slot), None)

@@ -13,7 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.orm import Session
 
-from actions.base import DirectoryAction
+from actions.base import DirectoryAction, slot_before_latest_message
 from bot.handoff import requests, schedule
 from bot.replies.cards import Reply
 from bot.texts import Texts
@@ -45,7 +45,7 @@ class ValidateQuestionForm(FormValidationAction):
                       domain: DomainDict) -> Dict[Text, Any]:
         if tracker.get_slot("requested_slot") != QUESTION_SLOT:
             return {"city": value}
-        return {"city": _before_this_message(tracker, "city") or value}
+        return {"city": slot_before_latest_message(tracker, "city") or value}
 
 
 class ActionLeaveQuestion(DirectoryAction):
@@ -76,24 +76,13 @@ class ActionLeaveQuestion(DirectoryAction):
 def _when(texts: Texts, session: Session, city: str, now: datetime) -> str:
     """When someone is likely to answer, said honestly: soon (a centre of the city is open now), from the next
     opening of one, or whenever the team can (no opening hours are known)."""
+    if schedule.open_now(session, city, now):
+        return texts("text_handoff_when_open")
     expected = schedule.answer_expected(session, city, now)
     if expected is None:
         return texts("text_handoff_when_unknown")
-    if schedule.open_now(session, city, now):
-        return texts("text_handoff_when_open")
     moment = format_datetime(expected, texts("text_handoff_moment_pattern"), locale=texts.language)
     return texts("text_handoff_when_opens", moment=moment)
-
-
-def _before_this_message(tracker: Tracker, slot: str) -> Any:
-    """The value `slot` had before the latest message set it again."""
-    seen_message = False
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            seen_message = True
-        elif seen_message and event.get("event") == "slot" and event.get("name") == slot:
-            return event.get("value")
-    return None
 
 
 def _context(tracker: Tracker) -> list[dict]:
