@@ -10,7 +10,9 @@ import functools
 from datetime import datetime, time, timedelta
 from typing import Optional
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from bot.dates import day_names, stored
+
+DAYS = day_names.KEYS  # mon..sun, as the directory stores days
 
 
 def day_ranges(hours: Optional[dict], day: str) -> list[tuple[time, time]]:
@@ -20,19 +22,14 @@ def day_ranges(hours: Optional[dict], day: str) -> list[tuple[time, time]]:
 
 @functools.lru_cache(maxsize=4096)
 def _ranges(written: str) -> tuple[tuple[time, time], ...]:
-    """"08:00-12:00, 14:00-17:00" read once: a directory repeats the same few hours in every answer."""
-    result = []
-    for part in written.split(","):
-        if "-" not in part:
-            continue
-        start, end = (piece.strip() for piece in part.split("-", 1))
-        result.append((_clock(start), _clock(end)))
-    return tuple(sorted(result))
+    """"08:00-12:00, 14:00-17:00" read once (`bot.dates.stored.span`): a directory repeats the same few hours
+    in every answer."""
+    return tuple(sorted((_clock(found.start), _clock(found.end))
+                        for found in (stored.span(part) for part in written.split(",")) if found))
 
 
-def _clock(text: str) -> time:
-    hour, minute = (int(piece) for piece in text.split(":"))
-    return time(23, 59, 59) if hour == 24 else time(hour, minute)
+def _clock(minutes: int) -> time:
+    return time(23, 59, 59) if minutes >= stored.DAY_MINUTES else time(minutes // 60, minutes % 60)
 
 
 def is_open(hours: Optional[dict], now: datetime) -> bool:
