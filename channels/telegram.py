@@ -40,7 +40,7 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
@@ -141,17 +141,19 @@ class TelegramOutput(OutputChannel):
         self.sent += 1
         await super().send_response(self.chat_id or recipient_id, message)
 
-    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> Optional[Message]:
         """sendMessage with `text`, in pieces of at most 4096 UTF-16 units, its emphasis (`kwargs`, the rest of Rasa's
-        message) bold in each piece (nothing for blank text)."""
+        message) bold in each piece (nothing for blank text); the last piece as sent, None if it was not."""
         emphasis = markup.emphasis_of(kwargs)
+        sent = None
         for piece in split_text(text, TELEGRAM_LIMIT, utf16_length):
-            await self._send_text(recipient_id, piece, emphasis)
+            sent = await self._send_text(recipient_id, piece, emphasis)
+        return sent
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
-                                     **kwargs: Any) -> None:
+                                     **kwargs: Any) -> Optional[Message]:
         """`text` (emphasised as in `send_text_message`) with an inline keyboard under its last piece, one button a
-        row; callback_data is the payload."""
+        row; callback_data is the payload. The last piece as sent, None if it was not."""
         emphasis = markup.emphasis_of(kwargs)
         pieces = split_text(text or "", TELEGRAM_LIMIT, utf16_length) or [BUTTONS_ONLY_TEXT]
         for piece in pieces[:-1]:
@@ -159,13 +161,13 @@ class TelegramOutput(OutputChannel):
         keyboard = [[InlineKeyboardButton(title_of(button) or BUTTONS_ONLY_TEXT,
                                           callback_data=await self.callback_data.encode(payload_of(button)))]
                     for button in buttons]
-        await self._send_text(recipient_id, pieces[-1], emphasis, reply_markup=InlineKeyboardMarkup(keyboard))
+        return await self._send_text(recipient_id, pieces[-1], emphasis, reply_markup=InlineKeyboardMarkup(keyboard))
 
-    async def _send_text(self, chat_id: str, text: str, emphasis: list[str], **params: Any) -> None:
+    async def _send_text(self, chat_id: str, text: str, emphasis: list[str], **params: Any) -> Optional[Message]:
         """sendMessage with `text` exactly as it is, its `emphasis` as bold entities (no parse_mode: nothing in
-        the text is read as markup)."""
-        await self._call(self.bot.send_message, chat_id=chat_id, text=text,
-                         entities=markup.telegram_entities(text, emphasis) or None, **params)
+        the text is read as markup); the message as sent, None if it was not."""
+        return await self._call(self.bot.send_message, chat_id=chat_id, text=text,
+                                entities=markup.telegram_entities(text, emphasis) or None, **params)
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         """sendPhoto with `image`: a URL Telegram fetches, or a local file path, which is uploaded."""
@@ -297,24 +299,19 @@ class TelegramInput(InputChannel):
         handoff.RELAY.people[self.name()] = self.send_to_person
 
     async def send_to_staff(self, chat_id: str, text: str, take: Optional[int] = None) -> Optional[int]:
-        """Write `text` to a staff member's chat (with a button to take request `take`); the message's id, None
-        when it could not be delivered."""
-        markup_ = None if take is None else InlineKeyboardMarkup([[InlineKeyboardButton(
-            handoff.RELAY_TEXTS("text_handoff_take_button"), callback_data=f"{handoff.TAKE}{take}")]])
-        try:
-            sent = await call_bot(self.bot.send_message, chat_id=chat_id, text=text, reply_markup=markup_)
-        except Undelivered as error:
-            logger.error("Telegram message to staff not delivered: %s", error)
-            return None
+        """Write `text` to a staff member's chat (with a button to take request `take` under its last piece); the
+        last piece's message id, None when it could not be delivered."""
+        output = TelegramOutput(self.bot, self.callback_data, chat_id)
+        if take is None:
+            sent = await output.send_text_message(chat_id, text)
+        else:
+            sent = await output.send_text_with_buttons(chat_id, text, [{
+                "title": handoff.RELAY_TEXTS("text_handoff_take_button"), "payload": f"{handoff.TAKE}{take}"}])
         return sent.message_id if sent else None
 
     async def send_to_person(self, chat_id: str, text: str) -> bool:
         """Write a staff member's answer to a person's chat; whether it was delivered."""
-        try:
-            return await call_bot(self.bot.send_message, chat_id=chat_id, text=text) is not None
-        except Undelivered as error:
-            logger.error("Telegram answer to a person not delivered: %s", error)
-            return False
+        return await TelegramOutput(self.bot, self.callback_data, chat_id).send_text_message(chat_id, text) is not None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """GET / (health, with the count of undelivered replies) and POST /webhook, which acknowledges an update

@@ -113,7 +113,7 @@ class WhatsAppInput(InputChannel):
         self.rate_limit = guard.RateLimit("whatsapp")
         privacy.on_forget(self.buttons.forget)
         privacy.on_forget(self.rate_limit.forget)
-        handoff.RELAY.people[self.name()] = self.sender.send
+        handoff.RELAY.people[self.name()] = self.send_to_person
         if template_sid:  # WhatsApp's approved template, inviting back a person silent for over 24 hours
             handoff.RELAY.template = functools.partial(self.sender.send_template, content_sid=template_sid)
 
@@ -189,10 +189,20 @@ class WhatsAppInput(InputChannel):
         """Send through Twilio's REST API the reply that came after the webhook answered."""
         pieces, payloads = outgoing(_or_apology(collector.messages, text))
         await self.buttons.remember(sender, payloads)
+        if not await self._send(address, pieces):
+            logger.error("WhatsApp late reply to %s not delivered", sender)
+
+    async def send_to_person(self, address: str, text: str) -> bool:
+        """Write a staff member's answer to a person, through Twilio's REST API (split as every reply is);
+        whether it was delivered."""
+        return await self._send(address, outgoing([{"text": text}])[0])
+
+    async def _send(self, address: str, pieces: list[tuple[str, Optional[str]]]) -> bool:
+        """Send `outgoing` pieces, in order, through Twilio's REST API; whether all were, stopping at a failure."""
         for body, media in pieces:
             if not await self.sender.send(address, body, media):
-                logger.error("WhatsApp late reply to %s not delivered", sender)
-                return
+                return False
+        return True
 
     def signed_url(self, request: Request) -> str:
         """The URL Twilio signed: public_url if set, else this request's URL as the client saw it.

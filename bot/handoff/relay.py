@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Awaitable, Callable, Optional, Protocol
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.directory import db, members
@@ -76,14 +75,15 @@ class Relay:
                 return None
             requests.record(session, request, "person", text, now)
             folded = fold(text)
+            forgetting = bool(_FORGET.search(folded))
             reply: Optional[str] = ""
             if speaks_of_danger(text):
                 notes += _to_handlers(session, request, "text_handoff_danger", text=text)
                 reply = None
-            elif _FORGET.search(folded) or _END.match(folded):
+            elif forgetting or _END.match(folded):
                 requests.close(request, now)
                 notes += _to_handlers(session, request, "text_handoff_closed_staff")
-                reply = None if _FORGET.search(folded) else Texts(request.language)("text_handoff_closed_person")
+                reply = None if forgetting else Texts(request.language)("text_handoff_closed_person")
             elif request.status == requests.TAKEN:
                 notes += _to_handlers(session, request, "text_handoff_person_says", text=text)
             language = request.language
@@ -130,8 +130,9 @@ class Relay:
                 answer, reply = _to_person(request, said), ""
                 if not requests.within_window(request, now):
                     answer, reply = None, STAFF_TEXTS("text_handoff_window_closed", number=request.id)
-                    if self.template and requests.address_of(request):
-                        answer = _Note(requests.address_of(request) or "", "", channel="template")
+                    address = requests.address_of(request)
+                    if self.template and address:
+                        answer = _Note(address, "", channel="template")
                         reply = STAFF_TEXTS("text_handoff_window_invited", number=request.id)
             number = request.id
         await self._send(notes)
@@ -169,7 +170,7 @@ class Relay:
                 notes.append(_to_person(request, Texts(request.language)("text_handoff_returned_person",
                                                                          number=request.id, city=request.city)))
             for request in schedule.to_announce(session, now):
-                if _claim_announcement(session, request, now):
+                if requests.claim_announcement(session, request, now):
                     notes += _announcement(session, request)
         await self._send(notes)
 
@@ -247,17 +248,6 @@ def _announcement(session: Session, request: HandoffRequest) -> list[_Note]:
                        question=request.question, context=context)
     return [note for member in schedule.staff_of(session, request.city)
             for note in _to_staff(session, member, text, take=request.id)]
-
-
-def _claim_announcement(session: Session, request: HandoffRequest, now: datetime) -> bool:
-    """Mark `request` announced at `now`, unless another server just did; whether this one should announce."""
-    claimed = session.execute(update(HandoffRequest)
-                              .where(HandoffRequest.id == request.id,
-                                     HandoffRequest.announced_at.is_(None) if request.announced_at is None
-                                     else HandoffRequest.announced_at == request.announced_at)
-                              .values(announced_at=now).execution_options(synchronize_session=False))
-    session.refresh(request)
-    return claimed.rowcount == 1
 
 
 def _taken_by(session: Session, member: Staff) -> list[HandoffRequest]:

@@ -62,6 +62,18 @@ def take(session: Session, request: HandoffRequest, member: Staff, now: datetime
     return taken.rowcount == 1 or (request.status == TAKEN and request.staff_key == member.key)
 
 
+def claim_announcement(session: Session, request: HandoffRequest, now: datetime) -> bool:
+    """Mark `request` announced at `now`, unless another server just did (one conditional UPDATE, as `take`);
+    whether this one should announce it."""
+    claimed = session.execute(update(HandoffRequest)
+                              .where(HandoffRequest.id == request.id,
+                                     HandoffRequest.announced_at.is_(None) if request.announced_at is None
+                                     else HandoffRequest.announced_at == request.announced_at)
+                              .values(announced_at=now).execution_options(synchronize_session=False))
+    session.refresh(request)
+    return claimed.rowcount == 1
+
+
 def give_back(session: Session, request: HandoffRequest) -> None:
     """Put a taken request back in the waiting list of every staff member of its city."""
     request.status, request.staff_key, request.staff_name, request.taken_at = WAITING, None, None, None

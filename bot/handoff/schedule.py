@@ -72,13 +72,13 @@ def to_announce(session: Session, now: datetime) -> list[HandoffRequest]:
 
 def to_give_back(session: Session, now: datetime) -> list[HandoffRequest]:
     """Taken requests with no staff reply after `return_after()` of their city's opening time."""
-    due = []
+    due, allowed = [], return_after().total_seconds()
     for request in session.execute(select(HandoffRequest).where(HandoffRequest.status == TAKEN,
                                                                 HandoffRequest.first_reply_at.is_(None))
                                    .order_by(HandoffRequest.id)).scalars():
         start = request.taken_at or request.created_at
         for centre in queries.centres_in(session, request.city):
-            deadline = hours.after_open_time(centre.hours, _local(centre, start), return_after().total_seconds())
+            deadline = hours.after_open_time(centre.hours, _local(centre, start), allowed)
             if deadline is not None and deadline <= _local(centre, now):
                 due.append(request)
                 break
