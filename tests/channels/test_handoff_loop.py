@@ -301,3 +301,19 @@ def test_a_person_on_telegram_gets_the_staff_members_answer_in_their_own_chat(ra
     assert f"n.º {number}" in notice.params["text"] and "idioma: en" in notice.params["text"]
     telegram(rasa, ANA, "Yes: on Mondays, ask for Marta.", reply_to=notice.result["message_id"])
     assert sent_to(fake_api, person, "👤 Ana (Cúcuta team): Yes: on Mondays, ask for Marta.")
+
+
+def test_a_long_answer_reaches_whatsapp_in_pieces_twilio_accepts(rasa, fake_api, twilio):
+    person = "whatsapp:+573009990111"
+    leave_question(rasa, person, "¿Qué papeles necesito para todo?")
+    notice = sent_to(fake_api, ANA, "papeles necesito para todo")
+    long_answer = " ".join(f"paso{n}" for n in range(260))  # about 1,800 characters: over WhatsApp's 1,600
+    telegram(rasa, ANA, long_answer, reply_to=notice.result["message_id"])
+    first = twilio_to(twilio, person, "paso0 ")
+    give_up = time.monotonic() + 10
+    while "paso259" not in " ".join(m.form.get("Body") or "" for m in twilio.to(person)) and time.monotonic() < give_up:
+        time.sleep(0.1)
+    bodies = [m.form.get("Body") or "" for m in twilio.to(person)]
+    assert first["Body"].startswith("👤 Ana (equipo de Cúcuta): paso0 ")
+    assert len(bodies) >= 2 and all(len(body) <= 1600 for body in bodies)
+    assert " ".join(bodies).split()[-1] == "paso259"
