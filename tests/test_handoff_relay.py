@@ -73,3 +73,17 @@ def test_the_person_reads_the_answer_in_their_language_with_the_staff_members_na
         "The conversation with the team has ended")
     with db.session(loaded) as session:
         assert requests.get(session, number).status == requests.CLOSED
+
+
+def test_when_the_database_fails_a_message_goes_on_to_the_assistant_and_a_press_is_answered(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a port nothing listens on: the database refuses every connection
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+
+    monkeypatch.setenv("BOT_DATABASE_URL", f"postgresql+psycopg2://postgres@127.0.0.1:{port}/test")
+    relay = _relay(Recorder())
+    assert asyncio.run(relay.person_wrote("whatsapp-p1", "me quieren pegar", NOW)) is None  # Rasa answers it
+    assert asyncio.run(relay.staff_wrote(1001, "1001", "hola", reply_to=None, now=NOW)) is None
+    assert asyncio.run(relay.staff_pressed(1001, "1001", f"{TAKE}1", NOW)).startswith("Lo siento")

@@ -10,12 +10,14 @@ transaction waits on the network, and a second Rasa server sees the change at on
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Awaitable, Callable, Optional, Protocol
+from typing import Any, Awaitable, Callable, Optional, Protocol
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.directory import db, members
@@ -56,6 +58,22 @@ class _Note:
     staff_key: Optional[str] = None
 
 
+def _unless_the_database_fails(fallback: Optional[str] = None) -> Callable:
+    """Make a relay method give `fallback` (a staff text's name; None: "not a talk with a person") when the
+    database fails: the message then goes on to the assistant, which answers it or apologises with the
+    emergency lines, instead of being lost with the error."""
+    def wrap(method: Callable[..., Awaitable[Optional[str]]]) -> Callable[..., Awaitable[Optional[str]]]:
+        @functools.wraps(method)
+        async def guarded(*args: Any, **kwargs: Any) -> Optional[str]:
+            try:
+                return await method(*args, **kwargs)
+            except SQLAlchemyError:
+                logger.exception("talk-to-a-person relay: the database failed; the message goes on without it")
+                return STAFF_TEXTS(fallback) if fallback else None
+        return guarded
+    return wrap
+
+
 @dataclass
 class Relay:
     """What the channels of this Rasa server can send with; see the module's docstring."""
@@ -64,6 +82,7 @@ class Relay:
     staff: Optional[StaffSend] = None
     template: Optional[Callable[[str], Awaitable[bool]]] = None  # WhatsApp's approved invitation, if configured
 
+    @_unless_the_database_fails()
     async def person_wrote(self, sender: str, text: str, now: datetime) -> Optional[str]:
         """Handle what a person wrote while they have an open request: None when they have none, or when it
         speaks of danger (the assistant answers: emergency lines; the staff member is told) or asks to delete
@@ -92,6 +111,7 @@ class Relay:
             return Texts(language)("text_handoff_not_delivered_person")
         return reply
 
+    @_unless_the_database_fails()
     async def staff_wrote(self, user_id: int, chat_id: str, text: str, reply_to: Optional[int],
                           now: datetime) -> Optional[str]:
         """Handle what a Telegram user wrote: None when it is not about a request (Rasa answers it); else what
@@ -140,6 +160,7 @@ class Relay:
             return STAFF_TEXTS("text_handoff_not_delivered", number=number)
         return reply
 
+    @_unless_the_database_fails("text_error")
     async def staff_pressed(self, user_id: int, chat_id: str, data: str, now: datetime) -> Optional[str]:
         """Handle a press of a "take" button: None when `data` is not one; else what to tell the one who
         pressed (theirs now, with what the person wrote so far, or who has it). Only staff of its city take."""
